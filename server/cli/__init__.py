@@ -1,0 +1,23 @@
+"""The ``credlens`` command line: one group, each area's commands in its own module."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .bench import bench
+from .extract import extract_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="credlens")
+def main() -> None:
+    """credlens: extract news articles and score them on objectivity, accuracy and
+    transparency, with the evidence behind each score.
+
+    Scores are signals with their evidence, not a fact check.
+    """
+
+
+main.add_command(extract_command)
+main.add_command(bench)

@@ -1,0 +1,97 @@
+"""Article extraction: ``extract(html, url=None) -> Article``, pure and total.
+
+Pipeline: decode bytes → parse with Lexbor → read declared metadata → extract the main text
+(``content``) → assemble the ``Article``. Never raises: any failure is an ``Article`` with a
+``reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..schemas import Article, Link
+from . import heuristics as H
+from .content import Block, extract_content
+from .decode import decode_html
+from .metadata import read_metadata
+
+__all__ = ["Article", "extract"]
+
+_WORD = re.compile(r"\w+")
+#: Link schemes that are not documents.
+_NON_DOCUMENT = ("javascript:", "mailto:", "tel:", "data:", "#")
+
+
+def _links(blocks: list[Block], url: str | None) -> list[Link]:
+    out: list[Link] = []
+    seen: set[str] = set()
+    for block in blocks:
+        for href, text in block.links:
+            href = href.strip()
+            if not href or href.lower().startswith(_NON_DOCUMENT):
+                continue
+            if url:
+                try:
+                    href = urljoin(url, href)
+                except ValueError:
+                    continue
+            if href not in seen:
+                seen.add(href)
+                out.append(Link(href=href, text=text))
+    return out
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lower()
+    return "<" in head and any(t in head for t in ("<html", "<body", "<p", "<div", "<head", "<!doc"))
+
+
+def extract(html: str | bytes, url: str | None = None) -> Article:
+    """Extract the article from a page. Pure and total: never raises, whatever the input."""
+    try:
+        return _extract(html, url)
+    except Exception as exc:  # noqa: BLE001 - the contract is totality; the reason says why
+        return Article(reason=f"error: {type(exc).__name__}")
+
+
+def _extract(html: str | bytes, url: str | None) -> Article:
+    if isinstance(html, bytes | bytearray | memoryview):
+        html = decode_html(bytes(html))
+    if not isinstance(html, str):
+        return Article(reason="not_html")
+    if url is not None and not urlsplit(url).scheme:
+        url = None
+    if not html.strip():
+        return Article(reason="empty_input")
+    # Lexbor stops at NUL in some paths; browsers replace it, so do we.
+    if "\x00" in html:
+        html = html.replace("\x00", "\ufffd")
+    tree = LexborHTMLParser(html)
+    md = read_metadata(tree, url)
+    body = tree.body
+    if body is None:
+        return Article(title=md.title, reason="no_body")
+    paragraphs, blocks = extract_content(body, md.title)
+    text = "\n\n".join(paragraphs)
+    reason = None
+    if len(text) < H.MIN_ARTICLE_CHARS:
+        reason = "no_article" if _looks_like_html(html) else "not_html"
+    return Article(
+        title=md.title,
+        text=text,
+        paragraphs=paragraphs,
+        byline=md.byline,
+        authors=md.authors,
+        published=md.published,
+        modified=md.modified,
+        site_name=md.site_name,
+        language=md.language,
+        canonical_url=md.canonical_url,
+        description=md.description,
+        links=_links(blocks, url),
+        word_count=len(_WORD.findall(text)),
+        reason=reason,
+    )
