@@ -1,7 +1,8 @@
 """Article extraction: ``extract(html, url=None) -> Article``, pure and total.
 
-Pipeline: decode bytes → parse with Lexbor → read declared metadata → extract the main text
-(``content``) → assemble the ``Article``. Never raises: any failure is an ``Article`` with a
+Pipeline: decode bytes → parse with Lexbor → cut the body into text blocks (``content``,
+which also collects the body's metadata markup) → read declared metadata (``metadata``) →
+select the main text with the headline's help → assemble the ``Article``. Never raises: any failure is an ``Article`` with a
 ``reason``.
 """
 
@@ -14,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..schemas import Article, Link
 from . import heuristics as H
-from .content import Block, extract_content
+from .content import Block, segment, select
 from .decode import decode_html
 from .metadata import read_metadata
 
@@ -33,7 +34,7 @@ def _links(blocks: list[Block], url: str | None) -> list[Link]:
             href = href.strip()
             if not href or href.lower().startswith(_NON_DOCUMENT):
                 continue
-            if url:
+            if url and not href.startswith(("https://", "http://")):
                 try:
                     href = urljoin(url, href)
                 except ValueError:
@@ -70,11 +71,13 @@ def _extract(html: str | bytes, url: str | None) -> Article:
     if "\x00" in html:
         html = html.replace("\x00", "\ufffd")
     tree = LexborHTMLParser(html)
-    md = read_metadata(tree, url)
     body = tree.body
     if body is None:
-        return Article(title=md.title, reason="no_body")
-    paragraphs, blocks = extract_content(body, md.title)
+        return Article(title=read_metadata(tree, url).title, reason="no_body")
+    seg = segment(body)
+    md = read_metadata(tree, url, seg.markup)
+    blocks = select(seg, md.title)
+    paragraphs = [b.text for b in blocks]
     text = "\n\n".join(paragraphs)
     reason = None
     if len(text) < H.MIN_ARTICLE_CHARS:

@@ -1,11 +1,12 @@
 """Main-text extraction: DOM → text blocks → best subtree → filtered paragraphs.
 
-Stages, in order (``extract_content`` mirrors them):
+Stages, in order (``segment`` does the first, ``select`` the rest):
 
 1. **segment**: one iterative walk of ``<body>`` cuts the page into text blocks, the runs of
    inline text between block-level tags. Each block keeps its non-link text length, its links,
    its owner tag, and whether a furniture element (class/id vocabulary, hidden) encloses it.
-   Every block-level element records the range of blocks it holds.
+   Every block-level element records the range of blocks it holds. The same walk notes the
+   body's metadata markup (JSON-LD, ``meta``, ``time``, ``h1``, byline) for ``metadata``.
 2. **weigh**: each block gets a weight: prose counts its length, anything else costs
    (menus, link lists, furniture). Prefix sums make any element's total O(1).
 3. **choose**: the element with the highest total is the article container (a maximum
@@ -20,14 +21,15 @@ the vocabulary and thresholds live in ``heuristics``.
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
 from selectolax.lexbor import LexborNode
 
 from . import heuristics as H
-
-_WS_SPLIT = str.split
 
 
 @dataclass(slots=True)
@@ -39,6 +41,8 @@ class Block:
     links: list[tuple[str, str]]
     ancestors: list[int]
     """Nearest block-level ancestors, innermost last (at most ``ANCESTOR_LEVELS``)."""
+    offset: int
+    """Characters of page text before this block, skipped furniture included."""
     furniture: bool = False
 
 
@@ -50,6 +54,23 @@ class Segmentation:
     el_start: list[int] = field(default_factory=list)
     el_end: list[int] = field(default_factory=list)
     el_parent: list[int] = field(default_factory=list)
+    # Furniture elements walked (ambiguous or large) as block ranges (start, end, unused).
+    furniture: list[tuple[int, int, bool]] = field(default_factory=list)
+    chars: int = 0
+    """Characters of page text seen, skipped furniture included."""
+    markup: MarkupFound = field(default_factory=lambda: MarkupFound())
+    """Metadata markup met on the way, so metadata needs no second pass over the body."""
+
+
+@dataclass(slots=True)
+class MarkupFound:
+    """Body elements that carry metadata, collected by the walk in document order."""
+
+    jsonld: list[LexborNode] = field(default_factory=list)
+    meta: list[LexborNode] = field(default_factory=list)
+    time: LexborNode | None = None
+    h1: LexborNode | None = None
+    byline: LexborNode | None = None
     # Furniture elements as block ranges, with whether they are comment threads.
     furniture: list[tuple[int, int, bool]] = field(default_factory=list)
 
@@ -64,114 +85,195 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
     return False
 
 
+_NOT_FURNITURE, _FURNITURE, _AMBIGUOUS, _COMMENTS = range(4)
+
+
+@functools.lru_cache(maxsize=8192)
+def _furniture(names: str) -> int:
+    """Verdict on a "class id" string (pure; memoised because pages repeat class names)."""
+    names = names.lower()
+    if not H.FURNITURE.search(names) or H.EMBED.search(names):
+        return _NOT_FURNITURE
+    if H.COMMENTS.search(names):
+        return _COMMENTS
+    return _AMBIGUOUS if H.CONTENT_HINT.search(names) else _FURNITURE
+
+
+@functools.lru_cache(maxsize=8192)
+def _byline_class(names: str) -> bool:
+    return H.BYLINE_CLASS.search(names.lower()) is not None
+
+
+# What the walker does with each tag, decided once per tag by one dict lookup.
+_SKIP, _CHROME, _BLOCK, _BREAK, _LINK, _INLINE, _MARKUP = range(7)
+_KIND: dict[str, int] = {
+    **{t: _SKIP for t in H.CODE_TAGS},
+    **{t: _CHROME for t in H.CHROME_TAGS},
+    **{t: _BLOCK for t in H.BLOCK_TAGS},
+    "br": _BREAK,
+    "a": _LINK,
+    "script": _MARKUP,
+    "meta": _MARKUP,
+}
+
+
 def segment(root: LexborNode) -> Segmentation:
-    """Walk ``root`` once, iteratively (pages may nest 100,000 deep), into text blocks."""
+    """Cut ``root`` into text blocks, skipping page furniture unread.
+
+    Plain furniture is skipped on the first pass and its size noted; when one skipped element
+    turns out to hold much of the page (a wrapper with an unlucky class), the page is cut
+    again with that element walked (and again, for wrappers nested in it). Few pages need a
+    second pass.
+    """
+    return _segment(root)
+
+
+def _segment(root: LexborNode) -> Segmentation:
+    """Cut ``root`` into text blocks in one iterative walk.
+
+    A stack of child iterators replaces recursion (pages may nest 100,000 deep); skipped
+    subtrees (scripts, SVG, navigation) are never entered. Generators resume where a
+    ``break`` left them, so each node costs one step of a ``for`` loop.
+    """
     seg = Segmentation()
     blocks = seg.blocks
+    el_tag, el_start, el_end, el_parent = seg.el_tag, seg.el_start, seg.el_end, seg.el_parent
+    furniture = seg.furniture
+    markup = seg.markup
     buf: list[str] = []
     link_buf: list[str] = []
     links: list[tuple[str, str]] = []
-    owner_tag = ["body"]
+    owner_tags = ["body"]
+    block_stack = [-1]  # indices of the open block-level elements, innermost last
+    kinds = _KIND
+    never_furniture = H.NEVER_FURNITURE_TAGS
+
+    offset = 0
 
     def flush() -> None:
-        if not buf:
-            return
-        text = " ".join(_WS_SPLIT("".join(buf)))
-        if text:
-            link_chars = len(" ".join(_WS_SPLIT("".join(link_buf)))) if link_buf else 0
-            ancestors = el_parent_stack[-H.ANCESTOR_LEVELS :]
-            blocks.append(Block(text, link_chars, owner_tag[-1], links.copy(), ancestors))
-        buf.clear()
-        link_buf.clear()
-        links.clear()
-
-    # Each frame: (children iterator, element index or -1, is_block, link href or None,
-    # furniture record index or -1).
-    frames: list[tuple[object, int, bool, str | None, int]] = []
-    link_depth = 0
-    link_href: str | None = None
-    link_text_start = 0
-    el_parent_stack = [-1]
-
-    def enter(node: LexborNode) -> None:
-        frames.append((node.iter(include_text=True), -1, False, None, -1))
-
-    enter(root)
-    while frames:
-        it, el_idx, is_block, href, furn_idx = frames[-1]
-        child = next(it, None)  # type: ignore[call-overload]
-        if child is None:
-            frames.pop()
-            if href is not None:
-                link_depth -= 1
-                anchor = " ".join(_WS_SPLIT("".join(link_buf[link_text_start:])))
-                links.append((href, anchor))
-            if is_block:
-                flush()
-                seg.el_end[el_idx] = len(blocks)
-                owner_tag.pop()
-                el_parent_stack.pop()
-            if furn_idx >= 0:
-                if not is_block:
-                    flush()
-                start, _, strong_ = seg.furniture[furn_idx]
-                seg.furniture[furn_idx] = (start, len(blocks), strong_)
-            continue
-        tag = child.tag
-        if tag == "-text":
-            text = child.text_content
+        nonlocal offset
+        if buf:
+            text = " ".join("".join(buf).split())
             if text:
-                buf.append(text)
-                if link_depth:
-                    link_buf.append(text)
-            continue
-        if tag is None or tag.startswith("-") or tag in H.SKIP_TAGS:
-            continue
-        if tag == "br":
-            flush()
-            continue
-        attrs = child.attributes
-        if attrs and _is_hidden(attrs):
-            continue
-        block = tag in H.BLOCK_TAGS
-        strong: bool | None = None  # None: not furniture
-        if attrs and tag not in H.NEVER_FURNITURE_TAGS:
-            names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-            if len(names) > 1 and H.FURNITURE.search(names):
-                strong = bool(H.COMMENTS.search(names))
-        new_href = None
-        if tag == "a":
-            new_href = (attrs.get("href") or "") if attrs else ""
-            link_depth += 1
-            link_text_start = len(link_buf)
-        idx = -1
-        furn = -1
-        if strong is not None:
-            if not block:
-                flush()  # the furniture's own inline text becomes blocks of its own
-            seg.furniture.append((len(blocks), -1, strong))
-            furn = len(seg.furniture) - 1
-        if block:
-            flush()
-            idx = len(seg.el_tag)
-            seg.el_tag.append(tag)
-            seg.el_start.append(len(blocks))
-            seg.el_end.append(len(blocks))
-            seg.el_parent.append(el_parent_stack[-1])
-            el_parent_stack.append(idx)
-            owner_tag.append(tag)
-        frames.append((child.iter(include_text=True), idx, block, new_href, furn))
+                link_chars = len(" ".join("".join(link_buf).split())) if link_buf else 0
+                ancestors = block_stack[-H.ANCESTOR_LEVELS :]
+                blocks.append(
+                    Block(text, link_chars, owner_tags[-1], links.copy(), ancestors, offset)
+                )
+                offset += len(text)
+            buf.clear()
+            link_buf.clear()
+            links.clear()
+
+    # Per open element: (block index or -1, furniture record or -1, link or None).
+    iters = [root.iter(include_text=True)]
+    undo: list[tuple[int, int, tuple[str, int] | None]] = [(-1, -1, None)]
+    link_depth = 0
+    while iters:
+        for node in iters[-1]:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if text:
+                    buf.append(text)
+                    if link_depth:
+                        link_buf.append(text)
+                continue
+            kind = kinds.get(tag, _INLINE)
+            if kind == _SKIP or tag[0] == "-":
+                continue
+            if kind == _MARKUP:
+                if tag == "meta":
+                    markup.meta.append(node)
+                elif node.attributes.get("type") == "application/ld+json":
+                    markup.jsonld.append(node)
+                continue
+            if kind == _CHROME:
+                offset += len(node.text(deep=True))
+                continue
+            if kind == _BREAK:
+                if buf:
+                    flush()
+                continue
+            attrs = node.attributes
+            furn = -1
+            if tag == "h1" and markup.h1 is None:
+                markup.h1 = node
+            if attrs:
+                if _is_hidden(attrs):
+                    offset += len(node.text(deep=True))
+                    continue
+                if markup.byline is None and (
+                    attrs.get("rel") == "author" or attrs.get("itemprop") == "author"
+                ):
+                    markup.byline = node
+                elif tag == "time" and markup.time is None and "datetime" in attrs:
+                    markup.time = node
+                names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+                if len(names) > 1 and tag not in never_furniture:
+                    verdict = _furniture(names)
+                    if markup.byline is None and verdict and _byline_class(names):
+                        markup.byline = node
+                    if verdict == _COMMENTS:
+                        offset += len(node.text(deep=True))
+                        continue
+                    if verdict == _FURNITURE:
+                        size = len(node.text(deep=True))
+                        if size < H.SKIP_FURNITURE_MAX_CHARS:
+                            offset += size
+                            continue
+                    if verdict != _NOT_FURNITURE:
+                        flush()  # furniture's own text becomes blocks of its own
+                        furniture.append((len(blocks), -1, False))
+                        furn = len(furniture) - 1
+            link = None
+            if kind == _LINK:
+                link = ((attrs.get("href") or "") if attrs else "", len(link_buf))
+                link_depth += 1
+            idx = -1
+            if kind == _BLOCK:
+                if buf:
+                    flush()
+                idx = len(el_tag)
+                el_tag.append(tag)
+                el_start.append(len(blocks))
+                el_end.append(len(blocks))
+                el_parent.append(block_stack[-1])
+                block_stack.append(idx)
+                owner_tags.append(tag)
+            iters.append(node.iter(include_text=True))
+            undo.append((idx, furn, link))
+            break
+        else:  # this element's children are done: close it
+            iters.pop()
+            idx, furn, link = undo.pop()
+            if link is not None:
+                link_depth -= 1
+                links.append((link[0], " ".join("".join(link_buf[link[1] :]).split())))
+            if idx >= 0:
+                if buf:
+                    flush()
+                el_end[idx] = len(blocks)
+                owner_tags.pop()
+                block_stack.pop()
+            if furn >= 0:
+                if idx < 0:
+                    flush()
+                start, _, strong = furniture[furn]
+                furniture[furn] = (start, len(blocks), strong)
     flush()
-    # Ranges of furniture still open (cannot happen after a full walk) are closed at the end.
-    seg.furniture = [(s, e if e >= 0 else len(blocks), a) for s, e, a in seg.furniture]
+    seg.chars = offset
     return seg
 
 
+def _link_dense(block: Block) -> bool:
+    n = len(block.text)
+    limit = H.LONG_BLOCK_LINK_DENSITY if n >= H.LONG_BLOCK_CHARS else H.MAX_LINK_DENSITY
+    return block.link_chars > limit * n
+
+
 def _is_prose(block: Block) -> bool:
-    return (
-        len(block.text) - block.link_chars >= H.MIN_PROSE_CHARS
-        and block.link_chars <= H.MAX_LINK_DENSITY * len(block.text)
-    )
+    return len(block.text) - block.link_chars >= H.MIN_PROSE_CHARS and not _link_dense(block)
 
 
 def _mark_furniture(seg: Segmentation) -> None:
@@ -183,10 +285,10 @@ def _mark_furniture(seg: Segmentation) -> None:
     total = sum(prose) or 1
     cum = [0, *accumulate(prose)]
     delta = [0] * (len(blocks) + 1)
-    for start, end, strong in seg.furniture:
+    for start, end, _ in seg.furniture:
         if end <= start:
             continue
-        if not strong and (cum[end] - cum[start]) >= H.FURNITURE_MAX_PROSE_SHARE * total:
+        if (cum[end] - cum[start]) >= H.FURNITURE_MAX_PROSE_SHARE * total:
             continue
         delta[start] += 1
         delta[end] -= 1
@@ -199,12 +301,22 @@ def _mark_furniture(seg: Segmentation) -> None:
 def _weight(block: Block) -> float:
     if block.furniture:
         return -H.FURNITURE_WEIGHT * len(block.text)
-    if block.link_chars > H.MAX_LINK_DENSITY * len(block.text):
+    if _link_dense(block):
         return -float(H.BLOCK_COST + block.link_chars)
     return float(len(block.text) - block.link_chars - H.BLOCK_COST)
 
 
-def choose(seg: Segmentation) -> list[int]:
+def _headline_index(seg: Segmentation, title_words: str) -> int:
+    """Index of the first block that repeats the headline, or -1."""
+    if not title_words:
+        return -1
+    for i, block in enumerate(seg.blocks):
+        if _title_sized(block.text, title_words) and _repeats_title(block.text, title_words):
+            return i
+    return -1
+
+
+def choose(seg: Segmentation, title_words: str = "") -> list[int]:
     """Indices of the chosen container elements (best candidate plus strong siblings).
 
     A block's weight goes to its nearest block-level ancestors, fading with distance
@@ -217,10 +329,32 @@ def choose(seg: Segmentation) -> list[int]:
         return []
     scores = [0.0] * n
     decay = H.ANCESTOR_DECAY
-    for block in seg.blocks:
+    last_level = len(decay) - 1
+    starts, ends = seg.el_start, seg.el_end
+    headline = _headline_index(seg, title_words)
+    headline_end = 0
+    if headline >= 0:
+        headline_end = seg.blocks[headline].offset + len(seg.blocks[headline].text)
+    for i, block in enumerate(seg.blocks):
         w = _weight(block)
-        for level, el in enumerate(reversed(block.ancestors)):
+        if w > 0:
+            if block.tag in H.LIST_ITEM_TAGS:
+                w *= H.LIST_ITEM_WEIGHT
+            if 0 <= headline < i:
+                distance = block.offset - headline_end
+                w *= 1.0 + H.TITLE_PROXIMITY_BONUS * math.exp(
+                    -distance / H.TITLE_PROXIMITY_CHARS
+                )
+        # Distance counts only ancestors that hold more than the one below: wrappers around
+        # the same blocks (div > div > p) are one level, not three.
+        level, prev = 0, -1
+        for el in reversed(block.ancestors):
+            if prev >= 0 and (starts[el] != starts[prev] or ends[el] != ends[prev]):
+                level += 1
+                if level > last_level:
+                    break
             scores[el] += w * decay[level]
+            prev = el
     chars = [0, *accumulate(len(b.text) for b in seg.blocks)]
     links = [0, *accumulate(b.link_chars for b in seg.blocks)]
     for i, (s, e) in enumerate(zip(seg.el_start, seg.el_end, strict=True)):
@@ -276,31 +410,53 @@ def _promote(seg: Segmentation, scores: list[float]) -> int:
     return best
 
 
-def _keep(block: Block, title: str | None) -> bool:
-    if block.furniture:
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _title_sized(text: str, title_words: str) -> bool:
+    """Cheap length test before tokenising: could ``text`` repeat the headline?"""
+    n, t = len(text), len(title_words)
+    return H.TITLE_COVER * t * 0.8 <= n <= t / H.TITLE_COVER + 20
+
+
+def _repeats_title(text: str, title_words: str) -> bool:
+    words = _words(text)
+    if not words or not title_words:
+        return False
+    if words in title_words:
+        return len(words) >= H.TITLE_COVER * len(title_words)
+    return title_words in words and len(words) <= len(title_words) / H.TITLE_COVER
+
+
+def _keep(block: Block, title_words: str) -> bool:
+    if block.furniture or _link_dense(block):
         return False
     text = block.text
     n = len(text)
-    if block.link_chars > H.MAX_LINK_DENSITY * n:
-        return False
-    if title and block.tag in H.HEADING_TAGS and text == title:
-        return False
     if n <= H.BOILERPLATE_LINE_MAX and H.BOILERPLATE_LINE.match(text):
         return False
-    return not (n <= H.BYLINE_LINE_MAX and H.BYLINE_LINE.match(text))
+    if n <= H.BYLINE_LINE_MAX and H.BYLINE_LINE.match(text):
+        return False
+    if n <= H.META_LINE_MAX and not text.endswith(".") and H.META_LINE.search(text):
+        return False
+    return not (_title_sized(text, title_words) and _repeats_title(text, title_words))
 
 
-def extract_content(root: LexborNode, title: str | None = None) -> tuple[list[str], list[Block]]:
-    """Paragraphs of the main text and the blocks they came from, in reading order."""
-    seg = segment(root)
+def select(seg: Segmentation, title: str | None = None) -> list[Block]:
+    """Stages 2-4 on a segmented page: the main text's blocks, in reading order."""
     _mark_furniture(seg)
-    chosen = choose(seg)
+    title_words = _words(title) if title else ""
+    chosen = choose(seg, title_words)
     kept: list[Block] = []
     seen: set[int] = set()
     for el in chosen:
         for i in range(seg.el_start[el], seg.el_end[el]):
             if i not in seen:
                 seen.add(i)
-                if _keep(seg.blocks[i], title):
+                if _keep(seg.blocks[i], title_words):
                     kept.append(seg.blocks[i])
-    return [b.text for b in kept], kept
+    return kept
