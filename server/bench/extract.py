@@ -59,8 +59,10 @@ def _resiliparse() -> Extractor:
 
 
 PEERS: dict[str, tuple[str, Callable[[], Extractor]]] = {
-    "trafilatura": ("trafilatura (include_comments=False)",
-                    lambda: _trafilatura(include_comments=False)),  # fmt: skip
+    "trafilatura": (
+        "trafilatura (include_comments=False)",
+        lambda: _trafilatura(include_comments=False),
+    ),
     "trafilatura-defaults": ("trafilatura (defaults)", lambda: _trafilatura()),
     "readability": ("readability-lxml", _readability),
     "resiliparse": ("resiliparse (main_content=True)", _resiliparse),

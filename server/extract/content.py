@@ -38,11 +38,15 @@ class Block:
     link_chars: int
     tag: str
     """Tag of the nearest block-level ancestor (``p``, ``li``, ``h2``...)."""
-    links: list[tuple[str, str]]
-    ancestors: list[int]
-    """Nearest block-level ancestors, innermost last (at most ``ANCESTOR_LEVELS``)."""
+    links: tuple[tuple[str, str], ...]
+    owner: int
+    """Index of the nearest block-level element holding this block (-1: the root)."""
     offset: int
     """Characters of page text before this block, skipped furniture included."""
+    dense: bool
+    """Link-dense: navigation or a list of headlines rather than prose."""
+    prose: bool
+    """Enough non-link text, not link-dense."""
     furniture: bool = False
 
 
@@ -54,8 +58,8 @@ class Segmentation:
     el_start: list[int] = field(default_factory=list)
     el_end: list[int] = field(default_factory=list)
     el_parent: list[int] = field(default_factory=list)
-    # Furniture elements walked (ambiguous or large) as block ranges (start, end, unused).
-    furniture: list[tuple[int, int, bool]] = field(default_factory=list)
+    # Furniture elements that were walked (ambiguous or large), as block ranges.
+    furniture: list[tuple[int, int]] = field(default_factory=list)
     chars: int = 0
     """Characters of page text seen, skipped furniture included."""
     markup: MarkupFound = field(default_factory=lambda: MarkupFound())
@@ -99,6 +103,16 @@ def _furniture(names: str) -> int:
     return _AMBIGUOUS if H.CONTENT_HINT.search(names) else _FURNITURE
 
 
+def _link_list(node: LexborNode) -> bool:
+    """A list whose text is nearly all link text (menus, "more stories"), from Lexbor's text
+    of the list and of its links: a few C calls instead of walking every item."""
+    text = len(node.text(deep=True, strip=True))
+    if text < H.LINK_LIST_MIN_CHARS:
+        return False
+    links = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return links > H.LINK_LIST_DENSITY * text
+
+
 @functools.lru_cache(maxsize=8192)
 def _byline_class(names: str) -> bool:
     return H.BYLINE_CLASS.search(names.lower()) is not None
@@ -114,6 +128,9 @@ _KIND: dict[str, int] = {
     "a": _LINK,
     "script": _MARKUP,
     "meta": _MARKUP,
+    "-comment": _SKIP,
+    "-doctype": _SKIP,
+    "-document": _SKIP,
 }
 
 
@@ -132,8 +149,9 @@ def _segment(root: LexborNode) -> Segmentation:
     """Cut ``root`` into text blocks in one iterative walk.
 
     A stack of child iterators replaces recursion (pages may nest 100,000 deep); skipped
-    subtrees (scripts, SVG, navigation) are never entered. Generators resume where a
-    ``break`` left them, so each node costs one step of a ``for`` loop.
+    subtrees (scripts, SVG, navigation, furniture, link lists) are never entered. Generators
+    resume where a ``break`` left them, so each node costs one step of a ``for`` loop; this
+    loop is the extractor's hot path, hence the local aliases.
     """
     seg = Segmentation()
     blocks = seg.blocks
@@ -147,23 +165,30 @@ def _segment(root: LexborNode) -> Segmentation:
     block_stack = [-1]  # indices of the open block-level elements, innermost last
     kinds = _KIND
     never_furniture = H.NEVER_FURNITURE_TAGS
-
+    skip_furniture_max = H.SKIP_FURNITURE_MAX_CHARS
+    buf_append, link_buf_append = buf.append, link_buf.append
+    density, long_density = H.MAX_LINK_DENSITY, H.LONG_BLOCK_LINK_DENSITY
+    long_chars, min_prose = H.LONG_BLOCK_CHARS, H.MIN_PROSE_CHARS
     offset = 0
 
     def flush() -> None:
         nonlocal offset
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                link_chars = len(" ".join("".join(link_buf).split())) if link_buf else 0
-                ancestors = block_stack[-H.ANCESTOR_LEVELS :]
-                blocks.append(
-                    Block(text, link_chars, owner_tags[-1], links.copy(), ancestors, offset)
+        text = " ".join("".join(buf).split())
+        if text:
+            link_chars = len(" ".join("".join(link_buf).split())) if link_buf else 0
+            found = tuple(links) if links else ()
+            n = len(text)
+            dense = link_chars > (long_density if n >= long_chars else density) * n
+            prose = not dense and n - link_chars >= min_prose
+            blocks.append(
+                Block(
+                    text, link_chars, owner_tags[-1], found, block_stack[-1], offset, dense, prose
                 )
-                offset += len(text)
-            buf.clear()
-            link_buf.clear()
-            links.clear()
+            )
+            offset += n
+        buf.clear()
+        link_buf.clear()
+        links.clear()
 
     # Per open element: (block index or -1, furniture record or -1, link or None).
     iters = [root.iter(include_text=True)]
@@ -171,16 +196,16 @@ def _segment(root: LexborNode) -> Segmentation:
     link_depth = 0
     while iters:
         for node in iters[-1]:
-            tag = node.tag
+            tag = node.tag or ""
             if tag == "-text":
                 text = node.text_content
                 if text:
-                    buf.append(text)
+                    buf_append(text)
                     if link_depth:
-                        link_buf.append(text)
+                        link_buf_append(text)
                 continue
             kind = kinds.get(tag, _INLINE)
-            if kind == _SKIP or tag[0] == "-":
+            if kind == _SKIP:
                 continue
             if kind == _MARKUP:
                 if tag == "meta":
@@ -197,41 +222,42 @@ def _segment(root: LexborNode) -> Segmentation:
                 continue
             attrs = node.attributes
             furn = -1
-            if tag == "h1" and markup.h1 is None:
-                markup.h1 = node
             if attrs:
-                if _is_hidden(attrs):
+                if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and (
+                    _is_hidden(attrs)
+                ):
                     offset += len(node.text(deep=True))
                     continue
+                cls, ident = attrs.get("class"), attrs.get("id")
+                if (cls or ident) and tag not in never_furniture:
+                    names = f"{cls or ''} {ident or ''}"
+                    verdict = _furniture(names)
+                    if verdict:
+                        if markup.byline is None and _byline_class(names):
+                            markup.byline = node
+                        if verdict == _COMMENTS:
+                            offset += len(node.text(deep=True))
+                            continue
+                        if verdict == _FURNITURE:
+                            size = len(node.text(deep=True))
+                            if size < skip_furniture_max:
+                                offset += size
+                                continue
+                        if buf:
+                            flush()  # furniture's own text becomes blocks of its own
+                        furn = len(furniture)
+                        furniture.append((len(blocks), -1))
                 if markup.byline is None and (
                     attrs.get("rel") == "author" or attrs.get("itemprop") == "author"
                 ):
                     markup.byline = node
-                elif tag == "time" and markup.time is None and "datetime" in attrs:
-                    markup.time = node
-                names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-                if len(names) > 1 and tag not in never_furniture:
-                    verdict = _furniture(names)
-                    if markup.byline is None and verdict and _byline_class(names):
-                        markup.byline = node
-                    if verdict == _COMMENTS:
-                        offset += len(node.text(deep=True))
-                        continue
-                    if verdict == _FURNITURE:
-                        size = len(node.text(deep=True))
-                        if size < H.SKIP_FURNITURE_MAX_CHARS:
-                            offset += size
-                            continue
-                    if verdict != _NOT_FURNITURE:
-                        flush()  # furniture's own text becomes blocks of its own
-                        furniture.append((len(blocks), -1, False))
-                        furn = len(furniture) - 1
             link = None
-            if kind == _LINK:
-                link = ((attrs.get("href") or "") if attrs else "", len(link_buf))
-                link_depth += 1
-            idx = -1
             if kind == _BLOCK:
+                if (tag == "ul" or tag == "ol") and _link_list(node):
+                    offset += len(node.text(deep=True))
+                    continue  # a menu or a list of headlines: judged in C, skipped unread
+                if tag == "h1" and markup.h1 is None:
+                    markup.h1 = node
                 if buf:
                     flush()
                 idx = len(el_tag)
@@ -241,6 +267,13 @@ def _segment(root: LexborNode) -> Segmentation:
                 el_parent.append(block_stack[-1])
                 block_stack.append(idx)
                 owner_tags.append(tag)
+            else:
+                idx = -1
+                if kind == _LINK:
+                    link = ((attrs.get("href") or "") if attrs else "", len(link_buf))
+                    link_depth += 1
+                elif tag == "time" and markup.time is None and attrs and "datetime" in attrs:
+                    markup.time = node
             iters.append(node.iter(include_text=True))
             undo.append((idx, furn, link))
             break
@@ -257,23 +290,13 @@ def _segment(root: LexborNode) -> Segmentation:
                 owner_tags.pop()
                 block_stack.pop()
             if furn >= 0:
-                if idx < 0:
+                if buf:
                     flush()
-                start, _, strong = furniture[furn]
-                furniture[furn] = (start, len(blocks), strong)
-    flush()
+                furniture[furn] = (furniture[furn][0], len(blocks))
+    if buf:
+        flush()
     seg.chars = offset
     return seg
-
-
-def _link_dense(block: Block) -> bool:
-    n = len(block.text)
-    limit = H.LONG_BLOCK_LINK_DENSITY if n >= H.LONG_BLOCK_CHARS else H.MAX_LINK_DENSITY
-    return block.link_chars > limit * n
-
-
-def _is_prose(block: Block) -> bool:
-    return len(block.text) - block.link_chars >= H.MIN_PROSE_CHARS and not _link_dense(block)
 
 
 def _mark_furniture(seg: Segmentation) -> None:
@@ -281,11 +304,11 @@ def _mark_furniture(seg: Segmentation) -> None:
     blocks = seg.blocks
     if not seg.furniture:
         return
-    prose = [len(b.text) if _is_prose(b) else 0 for b in blocks]
+    prose = [len(b.text) if b.prose else 0 for b in blocks]
     total = sum(prose) or 1
     cum = [0, *accumulate(prose)]
     delta = [0] * (len(blocks) + 1)
-    for start, end, _ in seg.furniture:
+    for start, end in seg.furniture:
         if end <= start:
             continue
         if (cum[end] - cum[start]) >= H.FURNITURE_MAX_PROSE_SHARE * total:
@@ -296,14 +319,6 @@ def _mark_furniture(seg: Segmentation) -> None:
     for i, block in enumerate(blocks):
         depth += delta[i]
         block.furniture = depth > 0
-
-
-def _weight(block: Block) -> float:
-    if block.furniture:
-        return -H.FURNITURE_WEIGHT * len(block.text)
-    if _link_dense(block):
-        return -float(H.BLOCK_COST + block.link_chars)
-    return float(len(block.text) - block.link_chars - H.BLOCK_COST)
 
 
 def _headline_index(seg: Segmentation, title_words: str) -> int:
@@ -329,32 +344,42 @@ def choose(seg: Segmentation, title_words: str = "") -> list[int]:
         return []
     scores = [0.0] * n
     decay = H.ANCESTOR_DECAY
-    last_level = len(decay) - 1
-    starts, ends = seg.el_start, seg.el_end
+    starts, ends, parents = seg.el_start, seg.el_end, seg.el_parent
+    # Wrappers that hold exactly the same blocks are one level: each group is represented by
+    # its outermost element, and ``up`` links a group to the next group above it.
+    group = list(range(n))
+    up = [-1] * n
+    for e in range(n):
+        p = parents[e]
+        if p >= 0:
+            if starts[p] == starts[e] and ends[p] == ends[e]:
+                group[e], up[e] = group[p], up[p]
+            else:
+                up[e] = group[p]
     headline = _headline_index(seg, title_words)
     headline_end = 0
     if headline >= 0:
         headline_end = seg.blocks[headline].offset + len(seg.blocks[headline].text)
+    furniture_weight, block_cost = H.FURNITURE_WEIGHT, H.BLOCK_COST
     for i, block in enumerate(seg.blocks):
-        w = _weight(block)
+        if block.furniture:
+            w = -furniture_weight * len(block.text)
+        elif block.dense:
+            w = -float(block_cost + block.link_chars)
+        else:
+            w = float(len(block.text) - block.link_chars - block_cost)
         if w > 0:
             if block.tag in H.LIST_ITEM_TAGS:
                 w *= H.LIST_ITEM_WEIGHT
             if 0 <= headline < i:
                 distance = block.offset - headline_end
-                w *= 1.0 + H.TITLE_PROXIMITY_BONUS * math.exp(
-                    -distance / H.TITLE_PROXIMITY_CHARS
-                )
-        # Distance counts only ancestors that hold more than the one below: wrappers around
-        # the same blocks (div > div > p) are one level, not three.
-        level, prev = 0, -1
-        for el in reversed(block.ancestors):
-            if prev >= 0 and (starts[el] != starts[prev] or ends[el] != ends[prev]):
-                level += 1
-                if level > last_level:
-                    break
-            scores[el] += w * decay[level]
-            prev = el
+                w *= 1.0 + H.TITLE_PROXIMITY_BONUS * math.exp(-distance / H.TITLE_PROXIMITY_CHARS)
+        el = group[block.owner] if block.owner >= 0 else -1
+        for share in decay:
+            if el < 0:
+                break
+            scores[el] += w * share
+            el = up[el]
     chars = [0, *accumulate(len(b.text) for b in seg.blocks)]
     links = [0, *accumulate(b.link_chars for b in seg.blocks)]
     for i, (s, e) in enumerate(zip(seg.el_start, seg.el_end, strict=True)):
@@ -392,7 +417,9 @@ def _promote(seg: Segmentation, scores: list[float]) -> int:
     ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     best = ranked[0]
     close = [
-        c for c in ranked[1 : H.TOP_CANDIDATES] if scores[c] >= H.CLOSE_CANDIDATE_SHARE * scores[best]
+        c
+        for c in ranked[1 : H.TOP_CANDIDATES]
+        if scores[c] >= H.CLOSE_CANDIDATE_SHARE * scores[best]
     ]
     if len(close) >= H.MIN_CLOSE_CANDIDATES:
         chains = [set(_ancestors(seg, c)) for c in close]
@@ -433,7 +460,7 @@ def _repeats_title(text: str, title_words: str) -> bool:
 
 
 def _keep(block: Block, title_words: str) -> bool:
-    if block.furniture or _link_dense(block):
+    if block.furniture or block.dense:
         return False
     text = block.text
     n = len(text)

@@ -90,6 +90,13 @@ SKIP_FURNITURE_MAX_CHARS = 1000
 #: real piece of furniture on the tuning set held more than a third of its page's prose.
 FURNITURE_MAX_PROSE_SHARE = 0.5
 
+#: Lists (``ul``/``ol``) whose link text exceeds this share of their text are menus or
+#: headline lists: skipped unread. Higher than ``MAX_LINK_DENSITY`` because a list in an
+#: article may link most items.
+LINK_LIST_DENSITY = 0.75
+#: Lists shorter than this are walked (a short list costs little and may be content).
+LINK_LIST_MIN_CHARS = 40
+
 # --- Block scoring (the best subtree is the one whose blocks sum highest) ----------------------
 
 #: A block needs this many characters of non-link text to count as prose. 40 chars is a short
@@ -125,9 +132,7 @@ TITLE_PROXIMITY_CHARS = 2000
 #: parent full, grandparent half, then 1/(3·level)). Levels skip wrappers that hold exactly
 #: the same blocks as the element below them.
 ANCESTOR_DECAY = (1.0, 1.0, 0.5, 1 / 9, 1 / 12)
-#: How many enclosing block elements a block remembers (wrappers included): enough to reach
-#: ``len(ANCESTOR_DECAY)`` levels through the wrapper chains seen on the tuning set.
-ANCESTOR_LEVELS = 12
+
 
 #: Readability's rule for articles split into sections: among the best ``TOP_CANDIDATES``,
 #: those within ``CLOSE_CANDIDATE_SHARE`` of the best score are sections of one article when

@@ -50,7 +50,6 @@ BYLINE_SELECTOR = '[rel="author"], [itemprop="author"], .byline, .author'
 #: "By Jane Doe and John Roe" → names.
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|por|par|di|oleh)\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\bund\b|\be\b|\by\b)\s*")
-_WS = re.compile(r"\s+")
 _JSON = msgspec.json.Decoder()
 
 
@@ -72,7 +71,7 @@ class Metadata:
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    text = _WS.sub(" ", value).strip()
+    text = " ".join(value.split())
     return text or None
 
 
@@ -217,7 +216,11 @@ def read_metadata(
     for obj in _jsonld_objects([*head_ld, *body.jsonld]):
         types = _types(obj)
         if not types & ARTICLE_TYPES:
-            if md.site_name is None and types & {"Organization", "NewsMediaOrganization", "WebSite"}:
+            if md.site_name is None and types & {
+                "Organization",
+                "NewsMediaOrganization",
+                "WebSite",
+            }:
                 md.site_name = _clean(obj.get("name"))
             continue
         md.title = md.title or _clean(obj.get("headline")) or _clean(obj.get("name"))
