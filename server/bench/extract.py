@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,7 +125,8 @@ def measure(name: str, fn: Extractor, pages: list[Page], passes: int, progress: 
 def run_extract_bench(
     data: Path, peers: list[str], *, passes: int = 1, limit: int | None = None, worst: int = 0
 ) -> list[Result]:
-    console = Console()
+    # Piped output keeps whole columns (rich would otherwise assume 80 and truncate names).
+    console = Console(width=None if sys.stdout.isatty() else 150)
     unknown = [p for p in peers if p not in PEERS]
     if unknown:
         raise SystemExit(f"unknown peer(s): {', '.join(unknown)}; choose from {', '.join(PEERS)}")

@@ -8,6 +8,7 @@ failure is an ``Article`` with a ``reason``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -16,11 +17,12 @@ from ..schemas import Article, Link
 from . import heuristics as H
 from .content import Block, segment, select
 from .decode import decode_html
+from .limits import bounded_html
 from .metadata import read_metadata
 
 __all__ = ["Article", "extract"]
 
-_HTML_MARKERS = ("<html", "<body", "<p", "<div", "<head", "<!doc")
+_TAG_START = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", re.IGNORECASE)
 #: Link schemes that are not documents.
 _NON_DOCUMENT = ("javascript:", "mailto:", "tel:", "data:", "#")
 
@@ -45,8 +47,7 @@ def _links(blocks: list[Block], url: str | None) -> list[Link]:
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text[:2048].lower()
-    return "<" in head and any(t in head for t in _HTML_MARKERS)
+    return _TAG_START.search(text, 0, 4096) is not None
 
 
 def extract(html: str | bytes, url: str | None = None) -> Article:
@@ -66,10 +67,9 @@ def _extract(html: str | bytes, url: str | None) -> Article:
         url = None
     if not html.strip():
         return Article(reason="empty_input")
-    # Lexbor stops at NUL in some paths; browsers replace it, so do we.
-    if "\x00" in html:
-        html = html.replace("\x00", "\ufffd")
-    tree = LexborHTMLParser(html)
+    html = bounded_html(html)
+    # Lexbor takes UTF-8 bytes; encoding here (lone surrogates replaced) is what it would do.
+    tree = LexborHTMLParser(html.encode("utf-8", errors="replace"))
     body = tree.body
     if body is None:
         return Article(title=read_metadata(tree, url).title, reason="no_body")

@@ -22,6 +22,7 @@ the vocabulary and thresholds live in ``heuristics``.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class MarkupFound:
     time: LexborNode | None = None
     h1: LexborNode | None = None
     byline: LexborNode | None = None
+    canonical: LexborNode | None = None
     # Furniture elements as block ranges, with whether they are comment threads.
     furniture: list[tuple[int, int, bool]] = field(default_factory=list)
 
@@ -128,6 +130,7 @@ _KIND: dict[str, int] = {
     "a": _LINK,
     "script": _MARKUP,
     "meta": _MARKUP,
+    "link": _MARKUP,
     "-comment": _SKIP,
     "-doctype": _SKIP,
     "-document": _SKIP,
@@ -173,10 +176,17 @@ def _segment(root: LexborNode) -> Segmentation:
 
     def flush() -> None:
         nonlocal offset
-        text = " ".join("".join(buf).split())
+        text = " ".join((buf[0] if len(buf) == 1 else "".join(buf)).split())
+        buf.clear()
         if text:
-            link_chars = len(" ".join("".join(link_buf).split())) if link_buf else 0
-            found = tuple(links) if links else ()
+            link_chars = 0
+            if link_buf:
+                link_chars = len(" ".join("".join(link_buf).split()))
+                link_buf.clear()
+            found: tuple[tuple[str, str], ...] = ()
+            if links:
+                found = tuple(links)
+                links.clear()
             n = len(text)
             dense = link_chars > (long_density if n >= long_chars else density) * n
             prose = not dense and n - link_chars >= min_prose
@@ -186,14 +196,15 @@ def _segment(root: LexborNode) -> Segmentation:
                 )
             )
             offset += n
-        buf.clear()
-        link_buf.clear()
-        links.clear()
+        else:
+            link_buf.clear()
+            links.clear()
 
     # Per open element: (block index or -1, furniture record or -1, link or None).
     iters = [root.iter(include_text=True)]
     undo: list[tuple[int, int, tuple[str, int] | None]] = [(-1, -1, None)]
     link_depth = 0
+    budget = H.MAX_WALK_ELEMENTS
     while iters:
         for node in iters[-1]:
             tag = node.tag or ""
@@ -210,6 +221,9 @@ def _segment(root: LexborNode) -> Segmentation:
             if kind == _MARKUP:
                 if tag == "meta":
                     markup.meta.append(node)
+                elif tag == "link":
+                    if markup.canonical is None and node.attributes.get("rel") == "canonical":
+                        markup.canonical = node
                 elif node.attributes.get("type") == "application/ld+json":
                     markup.jsonld.append(node)
                 continue
@@ -276,6 +290,9 @@ def _segment(root: LexborNode) -> Segmentation:
                     markup.time = node
             iters.append(node.iter(include_text=True))
             undo.append((idx, furn, link))
+            budget -= 1
+            if budget <= 0:  # walked enough: close what is open and stop
+                iters[:] = [iter(()) for _ in iters]
             break
         else:  # this element's children are done: close it
             iters.pop()
@@ -414,7 +431,7 @@ def _promote(seg: Segmentation, scores: list[float]) -> int:
     nearest common ancestor is the article (sections of one story); and a wrapper that holds
     exactly the same blocks as the candidate (an only child) replaces it.
     """
-    ranked = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    ranked = heapq.nlargest(H.TOP_CANDIDATES, range(len(scores)), key=scores.__getitem__)
     best = ranked[0]
     close = [
         c

@@ -7,6 +7,7 @@ tags, then visible markup (``h1``, ``<time>``, ``rel=author``) and ``<title>``.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ META_AUTHOR = ("author", "article:author", "byl", "dc.creator", "sailthru.author
 META_SITE = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher")
 META_DESCRIPTION = ("og:description", "description", "twitter:description", "dc.description")
 META_LANGUAGE = ("content-language", "og:locale", "language", "dc.language")
+_HEAD_SELECTOR = 'meta, script[type="application/ld+json"], link[rel="canonical"], title'
 #: Visible byline markup, when no JSON-LD or meta tag names the author.
 BYLINE_SELECTOR = '[rel="author"], [itemprop="author"], .byline, .author'
 #: "By Jane Doe and John Roe" → names.
@@ -73,6 +75,12 @@ def _clean(value: object) -> str | None:
         return None
     text = " ".join(value.split())
     return text or None
+
+
+def _clean_ld(value: object) -> str | None:
+    """A JSON-LD string: publishers often leave HTML entities (``&amp;``, ``&#039;``) in it."""
+    text = _clean(value)
+    return _clean(html.unescape(text)) if text and "&" in text else text
 
 
 def normalize_date(value: object) -> str | None:
@@ -137,7 +145,7 @@ def _names(value: object) -> list[str]:
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
-        name = _clean(item.get("name")) if isinstance(item, dict) else _clean(item)
+        name = _clean_ld(item.get("name")) if isinstance(item, dict) else _clean_ld(item)
         if name and not name.startswith(("http://", "https://")):
             out.extend(split_byline(name))
     return out
@@ -180,21 +188,28 @@ def _query_body(tree: LexborHTMLParser) -> MarkupFound:
         time=body.css_first("time[datetime]"),
         h1=body.css_first("h1"),
         byline=body.css_first(BYLINE_SELECTOR),
+        canonical=body.css_first('link[rel="canonical"]'),
     )
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """Remove a "| Site" suffix (or "Site |" prefix) from a document title."""
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
+def strip_site_name(title: str, site_name: str | None, *, guess: bool = False) -> str:
+    """Remove a "| Site" suffix or "Site |" prefix; the rest of the title stays as written.
+
+    With ``guess`` (a ``<title>`` and no known site name), the longest part is the headline.
+    """
+    separators = list(TITLE_SEPARATORS.finditer(title))
+    if not separators:
         return title
     if site_name:
         site = site_name.lower()
-        kept = [p for p in parts if p.lower() != site and site not in p.lower()]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept) if len(kept) > 1 else kept[0]
-    # No known site name: the headline is the longest part.
-    return max(parts, key=len)
+        first, last = separators[0], separators[-1]
+        if site in title[last.end() :].lower():
+            return title[: last.start()].strip()
+        if site in title[: first.start()].lower():
+            return title[first.end() :].strip()
+    if guess:
+        return max(TITLE_SEPARATORS.split(title), key=len)
+    return title
 
 
 def read_metadata(
@@ -210,8 +225,20 @@ def read_metadata(
     head = tree.head
     if body is None:
         body = _query_body(tree)
-    head_meta = head.css("meta") if head else []
-    head_ld = head.css('script[type="application/ld+json"]') if head else []
+    # One query over <head> for everything it may hold.
+    head_meta: list[LexborNode] = []
+    head_ld: list[LexborNode] = []
+    canonical_link = title_node = None
+    for node in head.css(_HEAD_SELECTOR) if head else ():
+        tag = node.tag
+        if tag == "meta":
+            head_meta.append(node)
+        elif tag == "script":
+            head_ld.append(node)
+        elif tag == "link":
+            canonical_link = canonical_link or node
+        else:
+            title_node = title_node or node
     meta = _meta_map([*head_meta, *body.meta])
     for obj in _jsonld_objects([*head_ld, *body.jsonld]):
         types = _types(obj)
@@ -221,9 +248,9 @@ def read_metadata(
                 "NewsMediaOrganization",
                 "WebSite",
             }:
-                md.site_name = _clean(obj.get("name"))
+                md.site_name = _clean_ld(obj.get("name"))
             continue
-        md.title = md.title or _clean(obj.get("headline")) or _clean(obj.get("name"))
+        md.title = md.title or _clean_ld(obj.get("headline")) or _clean_ld(obj.get("name"))
         if not md.authors:
             md.authors = _names(obj.get("author") or obj.get("creator"))
         md.published = md.published or normalize_date(obj.get("datePublished"))
@@ -231,10 +258,10 @@ def read_metadata(
         md.modified = md.modified or normalize_date(obj.get("dateModified"))
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and not md.site_name:
-            md.site_name = _clean(publisher.get("name"))
-        md.description = md.description or _clean(obj.get("description"))
-        md.language = md.language or _clean(obj.get("inLanguage"))
-        md.article_body = md.article_body or _clean(obj.get("articleBody"))
+            md.site_name = _clean_ld(publisher.get("name"))
+        md.description = md.description or _clean_ld(obj.get("description"))
+        md.language = md.language or _clean_ld(obj.get("inLanguage"))
+        md.article_body = md.article_body or _clean_ld(obj.get("articleBody"))
 
     md.title = md.title or _first(meta, META_TITLE)
     if not md.authors:
@@ -263,7 +290,7 @@ def read_metadata(
         primary = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
         md.language = primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
-    link = head.css_first('link[rel="canonical"]') if head else None
+    link = canonical_link or body.canonical
     canonical = _clean(link.attributes.get("href")) if link else None
     canonical = canonical or _clean(meta.get("og:url"))
     if canonical:
@@ -274,9 +301,9 @@ def read_metadata(
     if md.title is None:
         md.title = _clean(body.h1.text(deep=True)) if body.h1 else None
     if md.title is None:
-        node = head.css_first("title") if head else None
+        node = title_node
         raw = _clean(node.text(deep=True)) if node else None
-        md.title = strip_site_name(raw, md.site_name) if raw else None
+        md.title = strip_site_name(raw, md.site_name, guess=True) if raw else None
     elif md.site_name:
         md.title = strip_site_name(md.title, md.site_name)
     if md.byline is None and md.authors:
