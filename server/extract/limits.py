@@ -12,7 +12,7 @@ import re
 
 from . import heuristics as H
 
-_OPEN_RUN = re.compile(r"(?:<[a-zA-Z][^<>]*+>[^<]*+){%d}" % H.DEPTH_RUN_TAGS)
+_OPEN_RUN = re.compile(r"(?:<[a-zA-Z][^<>]*+>[^<]*+){" + str(H.DEPTH_RUN_TAGS) + "}")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*?(/?)>")
 #: Elements that never hold children (HTML's void elements).
 _VOID = frozenset(
