@@ -53,7 +53,7 @@ def test_furniture_named_wrapper_around_the_page_is_kept() -> None:
 
 def test_hidden_elements_are_skipped() -> None:
     html = page(
-        f'<article><p>{LOREM}</p><p hidden>{LOREM} Hidden.</p>'
+        f"<article><p>{LOREM}</p><p hidden>{LOREM} Hidden.</p>"
         f'<p style="display: none">{LOREM} Also hidden.</p></article>'
     )
     assert extract(html).paragraphs == [LOREM]
@@ -67,17 +67,18 @@ def test_line_breaks_split_blocks_and_inline_markup_joins_words() -> None:
 
 
 def test_embedded_posts_are_content() -> None:
-    tweet = '<blockquote class="twitter-tweet"><p>We are on it, said the governor today.</p></blockquote>'
+    quote = "We are on it, said the governor today."
+    tweet = f'<blockquote class="twitter-tweet"><p>{quote}</p></blockquote>'
     html = page(f'<article><p>{LOREM}</p><div class="social-embed">{tweet}</div>'
                 f"<p>{LOREM} End.</p></article>")  # fmt: skip
-    assert "We are on it, said the governor today." in extract(html).paragraphs
+    assert quote in extract(html).paragraphs
 
 
 def test_article_split_into_sections_is_whole() -> None:
-    sections = "".join(
-        f'<section><div class="column"><p>{LOREM} Part {i}a.</p><p>{LOREM} Part {i}b.</p></div></section>'
-        for i in range(4)
+    column = (
+        '<section><div class="column"><p>{0} Part {1}a.</p><p>{0} Part {1}b.</p></div></section>'
     )
+    sections = "".join(column.format(LOREM, i) for i in range(4))
     assert len(extract(page(f"<main>{sections}</main>")).paragraphs) == 8
 
 

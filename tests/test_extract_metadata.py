@@ -18,8 +18,10 @@ import pytest
 from server.bench.extract import Page
 from server.extract import extract
 
-ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "WebPage",
-                 "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting", "Report"}  # fmt: skip
+ARTICLE_TYPES = {
+    "Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "WebPage",
+    "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting", "Report",
+}  # fmt: skip
 
 
 class Declared(HTMLParser):
