@@ -38,10 +38,14 @@
   .bar { height: 100%; border-radius: 5px; }
   .value { text-align: right; font-weight: 600; }
   .explain { min-height: 2.9em; margin: 6px 0 0; color: #333; font-size: 13px; }
-  .evidence ul, .summary ul { margin: 0; padding-left: 18px; }
-  .evidence li { margin: 4px 0; }
-  .evidence button { all: unset; cursor: pointer; color: #1b1b1b; border-bottom: 1px dotted #888; }
-  .tag { font-size: 11px; color: #666; margin-left: 4px; }
+  .summary ul { margin: 0; padding-left: 18px; }
+  .evidence ul { margin: 0; padding: 0; list-style: none; }
+  .evidence li { margin: 8px 0; padding-left: 9px; border-left: 3px solid #bbb; }
+  .evidence li.neg { border-left-color: #b3261e; }
+  .evidence li.pos { border-left-color: #1e7b34; }
+  .evidence button { all: unset; cursor: pointer; color: #1b1b1b;
+    text-decoration: underline dotted #888; }
+  .tag { display: block; font-size: 11px; color: #666; margin-top: 2px; }
   .neg { color: #b3261e; } .pos { color: #1e7b34; }
   footer { margin-top: 14px; font-size: 12px; color: #666; display: grid; gap: 4px; }
   `;
@@ -72,7 +76,8 @@
     const host = el(doc, "div", { "data-credlens-host": "" });
     // Fixed in a corner, above the page, out of its layout; `all: initial` stops inheritance.
     host.style.cssText =
-      "all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483647;";
+      "all: initial; position: fixed; inset: auto 16px 16px auto; z-index: 2147483647;" +
+      " overflow: visible;";
     const root = host.attachShadow({ mode: "open" });
     root.append(el(doc, "style", {}, STYLE));
 
@@ -86,6 +91,13 @@
     });
     root.append(badge, panel);
     doc.documentElement.append(host);
+    // The top layer (a manual popover) keeps the overlay visible and on top whatever the page
+    // does to its own tree: pages hide themselves with `html { opacity: 0 }` while loading
+    // (anti-flicker snippets), and z-index wars end there.
+    if (typeof host.showPopover === "function") {
+      host.setAttribute("popover", "manual");
+      host.showPopover();
+    }
 
     function toggle(open = panel.hidden) {
       panel.hidden = !open;
@@ -168,14 +180,15 @@
           const weight = Number(item.weight) || 0;
           const sign = el(doc, "span", { class: `tag ${weight < 0 ? "neg" : "pos"}` },
             `${label.toLowerCase()} · ${String(item.label || "").replace(/_/g, " ")} ${weight < 0 ? "−" : "+"}`);
+          const side = weight < 0 ? "neg" : "pos";
           if (item.kind === "signal") {
-            list.append(el(doc, "li", {}, el(doc, "span", {}, String(item.text || "")), sign));
+            list.append(el(doc, "li", { class: side }, el(doc, "span", {}, String(item.text || "")), sign));
             continue;
           }
           const button = el(doc, "button", { type: "button", "data-testid": "credlens-evidence-item",
             title: "Show this sentence in the page" }, String(item.text || ""));
           button.addEventListener("click", () => onEvidence(String(item.text || "")));
-          list.append(el(doc, "li", {}, button, sign));
+          list.append(el(doc, "li", { class: side }, button, sign));
         }
       }
       if (!list.children.length) return null;

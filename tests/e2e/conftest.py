@@ -75,6 +75,9 @@ def api() -> Iterator[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port"]
+    if os.environ.get("CREDLENS_E2E_UVICORN"):  # TEMP until `credlens serve` lands
+        command = [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env",
+                   "--host", "127.0.0.1", "--port"]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [*command, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -159,7 +162,7 @@ def hostile_api() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless, with the unpacked extension in a fresh profile."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
@@ -189,9 +192,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def worker(browser: Any) -> Any:
-    workers = browser.service_workers
-    return workers[0] if workers else browser.wait_for_event("serviceworker", timeout=15000)
+def worker(chromium: Any) -> Any:
+    workers = chromium.service_workers
+    return workers[0] if workers else chromium.wait_for_event("serviceworker", timeout=15000)
 
 
 @pytest.fixture(scope="session")

@@ -25,9 +25,9 @@ BADGE = "[data-testid=credlens-badge]"
 DONE = "[data-credlens-host][data-state=done]"
 
 
-def open_article(browser: Any, url: str, state: str = "done") -> tuple[Any, float]:
+def open_article(chromium: Any, url: str, state: str = "done") -> tuple[Any, float]:
     """Open `url` and wait for the badge to reach `state`; seconds from load to badge."""
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(url, wait_until="load")
     loaded = time.perf_counter()
     page.wait_for_selector(
@@ -48,10 +48,10 @@ def api_requests(api: str) -> float:
 
 
 def test_badge_shows_the_api_average_and_the_panel_explains_it(
-    browser: Any, worker: Any, api: str, pages: dict[str, str], artifacts: Path
+    chromium: Any, worker: Any, api: str, pages: dict[str, str], artifacts: Path
 ) -> None:
     configure(worker, apiBase=api, mode="auto", disabledSites=[], apiKey="")
-    page, uncached = open_article(browser, pages["reuters"])
+    page, uncached = open_article(chromium, pages["reuters"])
     badge = page.locator(BADGE)
     analysis = get_json(f"{api}/v1/analyses?url={urllib.parse.quote(pages['reuters'], safe='')}")
     assert badge.inner_text() == f"{analysis['scores']['average']:.1f}"
@@ -59,12 +59,11 @@ def test_badge_shows_the_api_average_and_the_panel_explains_it(
     assert (
         page.evaluate("() => document.querySelectorAll('[data-testid=credlens-badge]').length") == 0
     )
-    assert (
-        page.evaluate(
-            "() => getComputedStyle(document.querySelector('[data-credlens-host]')).position"
-        )
-        == "fixed"
-    )
+    host = "document.querySelector('[data-credlens-host]')"
+    assert page.evaluate(f"() => getComputedStyle({host}).position") == "fixed"
+    # In the top layer: visible even while the page hides itself (this one sets
+    # `html { opacity: 0 }` for two seconds as it loads).
+    assert page.evaluate(f"() => {host}.matches(':popover-open')")
 
     badge.click()
     panel = page.locator("[data-testid=credlens-panel]")
@@ -80,6 +79,9 @@ def test_badge_shows_the_api_average_and_the_panel_explains_it(
     # Hover and keyboard focus show each metric's explanation.
     page.locator("[data-testid=credlens-scores] .metric").nth(1).focus()
     assert "Accuracy" in page.locator("#credlens-explain").inner_text()
+    # This page hides itself for two seconds while it loads (anti-flicker); wait that out so
+    # the screenshots show the page behind the overlay.
+    page.wait_for_function("() => getComputedStyle(document.documentElement).opacity === '1'")
     page.screenshot(path=artifacts / "panel.png")
 
     # Clicking evidence marks that sentence in the page.
@@ -95,7 +97,7 @@ def test_badge_shows_the_api_average_and_the_panel_explains_it(
     assert panel.is_hidden()
     page.close()
 
-    page, cached = open_article(browser, pages["reuters"])
+    page, cached = open_article(chromium, pages["reuters"])
     page.locator(BADGE).click()
     assert "Cached result" in page.locator("[data-testid=credlens-footer]").inner_text()
     page.close()
@@ -103,10 +105,10 @@ def test_badge_shows_the_api_average_and_the_panel_explains_it(
 
 
 def test_a_page_that_is_not_an_article_gets_no_badge(
-    browser: Any, worker: Any, api: str, pages: dict[str, str]
+    chromium: Any, worker: Any, api: str, pages: dict[str, str]
 ) -> None:
     configure(worker, apiBase=api, mode="auto", disabledSites=[], apiKey="")
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(pages["plain"])
     time.sleep(1.0)
     assert page.locator("[data-credlens-host]").count() == 0
@@ -114,10 +116,10 @@ def test_a_page_that_is_not_an_article_gets_no_badge(
 
 
 def test_api_down_shows_its_state(
-    browser: Any, worker: Any, pages: dict[str, str], artifacts: Path
+    chromium: Any, worker: Any, pages: dict[str, str], artifacts: Path
 ) -> None:
     configure(worker, apiBase=f"http://127.0.0.1:{free_port()}", mode="auto", disabledSites=[])
-    page, _ = open_article(browser, pages["bbc"], state="unreachable")
+    page, _ = open_article(chromium, pages["bbc"], state="unreachable")
     assert page.locator(BADGE).inner_text() == "!"
     page.locator(BADGE).click()
     assert "did not answer" in page.locator("[data-testid=credlens-status]").inner_text()
@@ -126,11 +128,11 @@ def test_api_down_shows_its_state(
 
 
 def test_a_site_switched_off_sends_nothing(
-    browser: Any, worker: Any, api: str, pages: dict[str, str]
+    chromium: Any, worker: Any, api: str, pages: dict[str, str]
 ) -> None:
     configure(worker, apiBase=api, mode="auto", disabledSites=["127.0.0.1"])
     before = api_requests(api)
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(pages["bbc"])
     time.sleep(1.5)
     assert page.locator("[data-credlens-host]").count() == 0
@@ -152,11 +154,11 @@ def test_a_site_switched_off_sends_nothing(
 
 
 def test_click_mode_sends_nothing_before_a_click(
-    browser: Any, worker: Any, api: str, pages: dict[str, str]
+    chromium: Any, worker: Any, api: str, pages: dict[str, str]
 ) -> None:
     configure(worker, apiBase=api, mode="click", disabledSites=[])
     before = api_requests(api)
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(pages["opinion"])
     time.sleep(1.5)
     assert page.locator("[data-credlens-host]").count() == 0
@@ -165,10 +167,10 @@ def test_click_mode_sends_nothing_before_a_click(
 
 
 def test_hostile_api_text_is_inert(
-    browser: Any, worker: Any, hostile_api: str, pages: dict[str, str], artifacts: Path
+    chromium: Any, worker: Any, hostile_api: str, pages: dict[str, str], artifacts: Path
 ) -> None:
     configure(worker, apiBase=hostile_api, mode="auto", disabledSites=[])
-    page, _ = open_article(browser, pages["opinion"])
+    page, _ = open_article(chromium, pages["opinion"])
     page.locator(BADGE).click()
     page.locator("[data-testid=credlens-panel]").wait_for(state="visible")
     counts = page.evaluate(
@@ -183,9 +185,9 @@ def test_hostile_api_text_is_inert(
     page.close()
 
 
-def test_options_persist(browser: Any, worker: Any, extension_id: str, api: str) -> None:
+def test_options_persist(chromium: Any, worker: Any, extension_id: str, api: str) -> None:
     configure(worker, apiBase=api, mode="click", disabledSites=[])
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(f"chrome-extension://{extension_id}/options/options.html")
     page.fill("#apiBase", api)
     page.fill("#apiKey", "secret-key")
