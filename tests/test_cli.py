@@ -11,10 +11,14 @@ from server.cli import main
 
 from .conftest import SCRAPINGHUB
 
-PAGE = "<html><head><title>Storm hits coast | Daily Planet</title></head><body><article>" + (
-    "<p>The storm reached the coast on Tuesday night, the weather service said, "
-    "and thousands of homes lost power across the region.</p>" * 3
-) + "</article></body></html>"
+PAGE = (
+    "<html><head><title>Storm hits coast | Daily Planet</title></head><body><article>"
+    + (
+        "<p>The storm reached the coast on Tuesday night, the weather service said, "
+        "and thousands of homes lost power across the region.</p>" * 3
+    )
+    + "</article></body></html>"
+)
 
 
 def test_extract_prints_title_and_text(tmp_path: Path) -> None:

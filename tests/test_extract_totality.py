@@ -22,9 +22,11 @@ PARAGRAPH = (
 )
 
 HOSTILE: dict[str, Callable[[], str | bytes]] = {
-    "10 MB article": lambda: "<html><body><article>"
-    + PARAGRAPH * (10_000_000 // len(PARAGRAPH))
-    + "</article></body></html>",
+    "10 MB article": lambda: (
+        "<html><body><article>"
+        + PARAGRAPH * (10_000_000 // len(PARAGRAPH))
+        + "</article></body></html>"
+    ),
     "10 MB single text node": lambda: "<p>" + "word " * 2_000_000 + "</p>",
     "100,000 nested elements": lambda: "<div>" * 100_000 + "deep" + "</div>" * 100_000,
     "100,000 unclosed nested elements": lambda: "<div><span>" * 50_000 + "deep",

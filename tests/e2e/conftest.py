@@ -75,9 +75,6 @@ def api() -> Iterator[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port"]
-    if os.environ.get("CREDLENS_E2E_UVICORN"):  # TEMP until `credlens serve` lands
-        command = [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env",
-                   "--host", "127.0.0.1", "--port"]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [*command, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
