@@ -270,8 +270,8 @@ def read_metadata(
             md.authors = split_byline(byline)
     if not md.authors:
         # The walk skips byline furniture unread; look it up only when nothing else declared.
-        node = body.byline or tree.css_first(BYLINE_SELECTOR)
-        text = _clean(node.text(deep=True)) if node else None
+        byline_node = body.byline or tree.css_first(BYLINE_SELECTOR)
+        text = _clean(byline_node.text(deep=True)) if byline_node else None
         if text and len(text) <= 100:
             md.byline = text
             md.authors = split_byline(text)
@@ -301,8 +301,7 @@ def read_metadata(
     if md.title is None:
         md.title = _clean(body.h1.text(deep=True)) if body.h1 else None
     if md.title is None:
-        node = title_node
-        raw = _clean(node.text(deep=True)) if node else None
+        raw = _clean(title_node.text(deep=True)) if title_node else None
         md.title = strip_site_name(raw, md.site_name, guess=True) if raw else None
     elif md.site_name:
         md.title = strip_site_name(md.title, md.site_name)
