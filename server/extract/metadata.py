@@ -78,7 +78,8 @@ def _clean(value: object) -> str | None:
 
 
 def _clean_ld(value: object) -> str | None:
-    """A JSON-LD string: publishers often leave HTML entities (``&amp;``, ``&#039;``) in it."""
+    """A JSON-LD string or meta value: publishers often leave HTML entities (``&amp;``,
+    ``&#039;``) in them."""
     text = _clean(value)
     return _clean(html.unescape(text)) if text and "&" in text else text
 
@@ -171,7 +172,8 @@ def _meta_map(metas: list[LexborNode]) -> dict[str, str]:
 
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     for key in keys:
-        value = _clean(meta.get(key))
+        # Attribute values arrive decoded once; pages that encode twice still hold entities.
+        value = _clean_ld(meta.get(key))
         if value:
             return value
     return None
