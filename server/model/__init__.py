@@ -6,7 +6,19 @@ Serving needs onnxruntime, tokenizers and numpy only; training lives in ``models
 
 from __future__ import annotations
 
-from .bundle import BundleError, ModelSlot, check_bundle, load_bundle
+from pathlib import Path
+
+from .bundle import BundleError, ModelSlot, load_bundle
 from .scorer import Scorer, Scoring
 
-__all__ = ["BundleError", "ModelSlot", "Scorer", "Scoring", "check_bundle", "load_bundle"]
+#: The bundle shipped in the repository (``make model`` builds it).
+DEFAULT_BUNDLE = Path(__file__).resolve().parents[2] / "models" / "credlens-default"
+
+__all__ = [
+    "DEFAULT_BUNDLE",
+    "BundleError",
+    "ModelSlot",
+    "Scorer",
+    "Scoring",
+    "load_bundle",
+]

@@ -10,6 +10,7 @@ nothing is half-loaded, so a server keeps its previous scorer.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import threading
@@ -41,7 +42,8 @@ _REQUIRED_IO = {
 }
 #: Scores of golden articles must match to this (they are rounded to 0.1 on output).
 SCORE_TOLERANCE = 0.05
-_DTYPES = {
+#: onnxruntime's type names → the manifest's dtypes.
+DTYPES = {
     "tensor(int64)": "int64",
     "tensor(int32)": "int32",
     "tensor(float)": "float32",
@@ -71,11 +73,6 @@ def load_bundle(path: str | Path, *, threads: int = 1) -> Scorer:
     scorer = Scorer(root, manifest, raw, card, session, tokenizer, sources)
     _check_golden(root, scorer)
     return scorer
-
-
-def check_bundle(path: str | Path) -> Scorer:
-    """The same checks as ``load_bundle`` (for ``credlens model check``)."""
-    return load_bundle(path)
 
 
 def _read_manifest(root: Path) -> tuple[Manifest, bytes]:
@@ -125,7 +122,8 @@ def _open_graph(root: Path, manifest: Manifest, threads: int) -> ort.InferenceSe
         raise BundleError(f"{file}: onnxruntime cannot load the graph: {first}") from exc
 
 
-def _dims(shape: list[int | str | None]) -> list[Dim]:
+def dims(shape: list[int | str | None]) -> list[Dim]:
+    """A graph's shape as the manifest writes it (an unnamed free dimension is "?")."""
     return [d if isinstance(d, int) else (d or "?") for d in shape]
 
 
@@ -142,12 +140,12 @@ def _check_io(manifest: Manifest, session: ort.InferenceSession) -> None:
                 f"{where}: graph {kind}s {sorted(got)}, manifest declares {sorted(want)}"
             )
         for name, spec in want.items():
-            dtype = _DTYPES.get(got[name].type, got[name].type)
+            dtype = DTYPES.get(got[name].type, got[name].type)
             if dtype != spec.dtype:
                 raise BundleError(
                     f"{where}: {kind} '{name}' has dtype {dtype}, manifest says {spec.dtype}"
                 )
-            shape = _dims(got[name].shape)
+            shape = dims(got[name].shape)
             if shape != spec.shape:
                 raise BundleError(
                     f"{where}: {kind} '{name}' has shape {shape}, manifest says {spec.shape}"
@@ -178,7 +176,7 @@ def _check_signals(manifest: Manifest) -> None:
         if not values or len(values) < 2:
             raise BundleError(f"{where}: calibration has no quantiles for '{feature}'")
         if not all(math.isfinite(v) for v in values) or any(
-            b < a for a, b in zip(values, values[1:], strict=False)
+            b < a for a, b in itertools.pairwise(values)
         ):
             raise BundleError(f"{where}: calibration quantiles of '{feature}' must rise")
 

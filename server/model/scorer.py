@@ -73,7 +73,9 @@ class Scorer:
         self._sources = sources
         self._columns = {s.name: s.column for s in manifest.signals}
         self._levels = {s.name: s.level for s in manifest.signals}
-        self._has_embeddings = any(o.name == "embeddings" for o in manifest.graph.outputs)
+        width = [o.shape[-1] for o in manifest.graph.outputs if o.name == "embeddings"]
+        self._has_embeddings = bool(width)
+        self._dim = width[0] if width and isinstance(width[0], int) else 0
 
     # --- Graph ---------------------------------------------------------------------------------
 
@@ -81,7 +83,7 @@ class Scorer:
         """Signal logits (one row per text) and embeddings (encoder bundles) for ``texts``."""
         k = len(self.manifest.signals)
         if not texts:
-            empty = np.zeros((0, 384), np.float32) if self._has_embeddings else None
+            empty = np.zeros((0, self._dim), np.float32) if self._has_embeddings else None
             return np.zeros((0, k)), empty
         if self._tokenizer is None:
             feed = {"text": np.asarray(texts, dtype=object).reshape(-1, 1)}

@@ -11,9 +11,61 @@ from typing import Any
 
 #: Abbreviations that end with a period but rarely end a sentence (lower-case, without '.').
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen col lt sgt capt st jr sr inc corp co ltd vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec no fig u.s u.k u.n e.g i.e a.m p.m "
-    "mt ft rev pres supt det insp hon adm cmdr".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "fig",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "mt",
+        "ft",
+        "rev",
+        "pres",
+        "supt",
+        "det",
+        "insp",
+        "hon",
+        "adm",
+        "cmdr",
+    ]
 )
 #: A candidate boundary: end punctuation, optional closing quote/bracket, whitespace, then
 #: something that can open a sentence (capital, digit, opening quote or bracket).
@@ -54,9 +106,9 @@ def _split_paragraph(para: str) -> list[str]:
     for piece in pieces:
         if not piece:
             continue
-        if merged and len(piece) < MIN_SENTENCE_CHARS:
-            merged[-1] = f"{merged[-1]} {piece}"
-        elif merged and len(merged[-1]) < MIN_SENTENCE_CHARS:
+        if (merged and len(piece) < MIN_SENTENCE_CHARS) or (
+            merged and len(merged[-1]) < MIN_SENTENCE_CHARS
+        ):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)

@@ -1,0 +1,171 @@
+"""Scoring real pages of the Scrapinghub tuning set: the contract of ``Scoring``, the relative
+order of pages whose genre is known by reading them, and non-English detection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+import numpy as np
+import pytest
+
+from server.extract import extract
+from server.model import DEFAULT_BUNDLE, Scorer, Scoring, load_bundle
+from server.model.text import detect_language, split_sentences
+from server.schemas import Article
+
+from .conftest import SCRAPINGHUB
+
+PAGES = SCRAPINGHUB
+
+# Picked by reading the pages (Scrapinghub ids).
+AP_SONDLAND = "82b6d780c792df78dcfb00484d50c86fbc7f324a9eb5835b7615f028edb9a574"
+"""AP wire report: a witness's expected testimony, statements attributed throughout."""
+REUTERS_MARKETS = "57d46c9d751e3fd3ffaf3ede7ac20cebd30eacb5ea78e1a6aa0a72059244e7ca"
+"""Reuters markets wire: prices, figures and named analysts."""
+GUARDIAN_EDITORIAL = "5fa3154ec031ab35411a457d78eb5aa92c0e803c5329bd05c001e6d64009e206"
+"""The Guardian view on Hong Kong (editorial): 'Hong Kong is burning...'."""
+NYT_OPINION = "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34"
+"""NYT opinion column: 'Republicans Are Following Trump to Nowhere'."""
+PORTUGUESE = "11ea381ad92b5448cf66eae62f52ac565361a244c8881615fc6a7bb523cc0c32"
+GERMAN = "57b4dafd18cfd0531b69f81e87158648227c673ef159f8d8c87d34e34bdb21f2"
+
+
+@cache
+def _truth() -> dict[str, dict[str, str]]:
+    return json.loads((PAGES / "ground-truth.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def page(pid: str) -> tuple[Article, str]:
+    url = _truth()[pid]["url"]
+    html = gzip.decompress((PAGES / "html" / f"{pid}.html.gz").read_bytes())
+    return extract(html, url), url
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return load_bundle(DEFAULT_BUNDLE)
+
+
+@pytest.fixture(scope="module")
+def scored(scorer: Scorer) -> dict[str, Scoring]:
+    out = {}
+    for pid in (AP_SONDLAND, REUTERS_MARKETS, GUARDIAN_EDITORIAL, NYT_OPINION):
+        article, url = page(pid)
+        out[pid] = scorer.score(article, url)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("wire", "opinion"),
+    [
+        (AP_SONDLAND, GUARDIAN_EDITORIAL),
+        (REUTERS_MARKETS, NYT_OPINION),
+        (AP_SONDLAND, NYT_OPINION),
+        (REUTERS_MARKETS, GUARDIAN_EDITORIAL),
+    ],
+)
+def test_wire_reports_outscore_opinion_pieces(
+    scored: dict[str, Scoring], wire: str, opinion: str
+) -> None:
+    w, o = scored[wire].scores, scored[opinion].scores
+    assert w is not None and o is not None
+    assert w.objectivity > o.objectivity
+    assert w.average > o.average
+
+
+def test_attributed_wire_report_is_more_transparent_than_editorial(
+    scored: dict[str, Scoring],
+) -> None:
+    w, o = scored[AP_SONDLAND].scores, scored[GUARDIAN_EDITORIAL].scores
+    assert w is not None and o is not None
+    assert w.transparency > o.transparency
+
+
+def test_opinion_evidence_comes_from_the_editorial(scored: dict[str, Scoring]) -> None:
+    details = scored[GUARDIAN_EDITORIAL].details
+    assert details is not None
+    lowering = [e for e in details.objectivity.evidence if e.kind == "sentence" and e.weight < 0]
+    assert lowering, "an editorial's objectivity must name the sentences that lowered it"
+    sentences = scored[GUARDIAN_EDITORIAL].sentences
+    assert all(e.text in sentences for e in lowering)
+    assert {e.label for e in lowering} <= {"opinion", "propaganda", "persuasion"}
+
+
+def test_scoring_contract(scorer: Scorer, scored: dict[str, Scoring]) -> None:
+    for result in scored.values():
+        assert result.supported and result.language == "en"
+        assert result.scores is not None and result.details is not None
+        s = result.scores
+        for value in (s.objectivity, s.accuracy, s.transparency, s.average):
+            assert 0.0 <= value <= 10.0 and round(value, 1) == value
+        assert abs(s.average - (s.objectivity + s.accuracy + s.transparency) / 3) <= 0.051
+        for detail in (
+            result.details.objectivity,
+            result.details.accuracy,
+            result.details.transparency,
+        ):
+            assert detail.explanation
+            assert all(-1.0 <= e.weight <= 1.0 and e.label for e in detail.evidence)
+        assert result.embeddings is not None and result.embeddings.dtype == np.float32
+        assert result.embeddings.shape == (len(result.sentences), 384)
+        assert np.allclose(np.linalg.norm(result.embeddings, axis=1), 1.0, atol=1e-4)
+        p = result.headline.clickbait_probability
+        assert p is not None and 0.0 <= p <= 1.0
+    # One sentence per run: embed() gives exactly what score() used.
+    result = scored[REUTERS_MARKETS]
+    again = scorer.embed(result.sentences[:5])
+    assert again is not None and np.array_equal(again, result.embeddings[:5])  # type: ignore[index]
+
+
+def test_outlet_record_is_evidence_when_the_domain_is_listed(scored: dict[str, Scoring]) -> None:
+    details = scored[REUTERS_MARKETS].details
+    assert details is not None
+    assert any(e.label == "outlet_record" for e in details.accuracy.evidence)
+
+
+def test_clickbait_ranks_headlines(scorer: Scorer) -> None:
+    bait, plain = scorer.clickbait(
+        [
+            "You Won't Believe What This Celebrity Did With Her Old Sofa",
+            "Federal Reserve holds interest rates steady amid slowing growth",
+        ]
+    )
+    assert bait > 0.5 > plain
+
+
+@pytest.mark.parametrize(("pid", "lang"), [(PORTUGUESE, "pt"), (GERMAN, "de")])
+def test_non_english_pages_are_detected_and_not_scored(scorer: Scorer, pid: str, lang: str) -> None:
+    article, url = page(pid)
+    result = scorer.score(article, url)
+    assert result.language == lang
+    assert not result.supported
+    assert result.scores is None and result.details is None and result.embeddings is None
+
+
+def test_language_ignores_a_wrong_declaration() -> None:
+    text = "Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten begrenzt."
+    assert detect_language(text, declared="en") == "de"
+    assert detect_language("Short.", declared="fr-FR") == "fr"
+
+
+def test_concurrent_scoring_is_deterministic(scorer: Scorer) -> None:
+    article, url = page(AP_SONDLAND)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: scorer.score(article, url), range(3)))
+    assert all(r.scores == results[0].scores for r in results)
+
+
+def test_sentence_splitter_keeps_abbreviations() -> None:
+    text = (
+        "Mr. Smith met U.S. officials on Jan. 5 in Washington. They all agreed.\n\n"
+        'Dr. Jane F. Doe said "it works." Why? Nobody knows.'
+    )
+    assert split_sentences(text) == [
+        "Mr. Smith met U.S. officials on Jan. 5 in Washington.",
+        "They all agreed.",
+        'Dr. Jane F. Doe said "it works." Why?',  # a fragment joins its neighbour
+        "Nobody knows.",
+    ]
