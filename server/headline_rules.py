@@ -1,0 +1,203 @@
+"""Every threshold, word list and pattern of the suggested headline and the summary.
+
+The tuned values were set as a set on the *tuning* part of the BBC headline dev set
+(``server.bench.headline.split_of``: 70 % of the ids by hash), with quick sweeps on its first
+400 articles and ``credlens bench headline --split tune`` to confirm; the other 30 %
+(``--split eval``) was never looked at while tuning and gives the figures we report. Don't
+tune one value in isolation: the candidate window, the position prior and the word budget
+trade off together. Form rules (length, punctuation, second person...) come from the issue,
+not from data. The compression grammar's word lists (auxiliaries, clause starts...) live beside
+the code that uses them in ``headline.py``; nothing there is tuned.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A set of words written as one string (word lists read better that way)."""
+    return frozenset(text.split())
+
+
+# --- Form rules (from the issue: "declarative, at most about 14 words and 90 characters") ----
+
+#: Hard limits on a suggestion, and on an original headline we keep.
+MAX_WORDS = 14
+MAX_CHARS = 90
+#: A headline shorter than this says too little to stand alone ("Results", "Update").
+MIN_WORDS = 3
+#: Word budget of a compressed suggestion. BBC headlines have 5 words at the median (max 9 on
+#: the dev set); a budget near their length keeps precision, the "key actors and event" need a
+#: few more. On the BBC tuning split ROUGE-L F moves by less than 0.003 between 7 and 11
+#: words (8: -0.002); 10 keeps more of the event.
+TARGET_WORDS = 10
+#: With no clause or phrase boundary within the budget, the cut may go this many words past it
+#: to reach one, rather than end mid-phrase ("to secure world | record signing"). On the BBC
+#: tuning split 2 costs 0.001 ROUGE-L F, stretching to the 14-word limit 0.003.
+BOUNDARY_STRETCH = 2
+#: All-caps words up to this many letters are acronyms (NATO, UEFA, BBC); longer ones shout.
+MAX_ACRONYM_LETTERS = 5
+
+# --- Choosing the sentence to build the headline from ----------------------------------------
+
+#: Only the first sentences are candidates: news puts the event in the lead. On the BBC tuning
+#: split the sentence closest to the real headline (ROUGE-1) is the first in 53 % of articles,
+#: one of the first four in 71 %, and spread thinly after that.
+CANDIDATE_SENTENCES = 4
+#: Score = centrality + POSITION_WEIGHT / (1 + index). On the BBC tuning split every weight
+#: from 0.3 up gives the same ROUGE (the lead wins), 0.15 loses 0.01 ROUGE-1; 0.3 still lets
+#: a much more central sentence beat a junk lead on web pages.
+POSITION_WEIGHT = 0.3
+#: Candidates shorter than this many words are fragments (datelines, captions).
+MIN_SOURCE_WORDS = 5
+
+#: A suggestion whose clickbait probability reaches this is compared with up to
+#: CLICKBAIT_ALTERNATIVES others (its sentence cut at TARGET_WORDS + each of
+#: ALTERNATIVE_BUDGETS, then the next lead sentence) and the least clickbait one is used.
+#: Each alternative costs one encoder call (~1-2 ms). On the first 400 tuning articles, 0.2
+#: (the issue's ceiling for the average) halves the mean clickbait of suggestions made from
+#: the body alone (0.10 → 0.05) and cuts the share more clickbait than the original by over
+#: 0.05 from 0.19 to 0.11, for 0.013 ROUGE-1; 0.1 gains 0.01 more for 0.003 more ROUGE-1.
+SUGGESTION_MAX_CLICKBAIT = 0.2
+CLICKBAIT_ALTERNATIVES = 4
+ALTERNATIVE_BUDGETS = (2, -3, 4, -5)
+
+# --- Keeping the original headline -----------------------------------------------------------
+
+#: An original headline is kept only if the scorer's clickbait probability is below this
+#: (the issue asks suggestions to average below 0.2; a kept original must be clearly neutral).
+KEEP_MAX_CLICKBAIT = 0.2
+#: ... and it is informative: this share of its content words occurs in the article body
+#: (prefix match, so "gains" ~ "gained"). On the BBC tuning split, 0.5 keeps 92 % of the real
+#: headlines and accepts 1.5 % of headlines paired with another article's body (0.6: 81 % and
+#: 0.7 %). Puns ("Wolves hunt new boss") fall under it and get a suggestion.
+KEEP_MIN_SUPPORT = 0.5
+#: ... and it has at least this many words (one- or two-word titles are labels, not headlines).
+KEEP_MIN_WORDS = 4
+
+# --- Summary ---------------------------------------------------------------------------------
+
+SUMMARY_MIN_SENTENCES = 2
+SUMMARY_MAX_SENTENCES = 4
+#: Eligible summary sentences have this many words: shorter ones are fragments or captions,
+#: longer ones are run-ons (often lists) that crowd out the rest of the summary.
+SUMMARY_MIN_WORDS = 6
+SUMMARY_MAX_WORDS = 60
+#: Score = centrality + SUMMARY_POSITION_WEIGHT / (1 + index) (news front-loads its facts).
+SUMMARY_POSITION_WEIGHT = 0.1
+#: Maximal marginal relevance: each pick loses this times its similarity to those already
+#: picked (diversity; 0.5 is the usual MMR middle ground).
+SUMMARY_REDUNDANCY = 0.5
+#: Two sentences this similar (cosine) are duplicates: only the first can be picked.
+DUPLICATE_COSINE = 0.9
+
+# --- Patterns --------------------------------------------------------------------------------
+
+#: Second person, in any case ("You won't believe", "your money").
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves|you'?re|you'?ll|ya)\b", re.I)
+#: Clickbait phrases (forms from Chakraborty et al. 2016 and the issue).
+CLICKBAIT_PHRASES = re.compile(
+    r"\b(?:won'?t believe|can'?t believe|will blow|blow your mind|what happens next|"
+    r"this is why|here'?s why|here'?s what|here'?s how|the reason why|you need to know|"
+    r"need to see|must see|goes viral|went viral|jaw[- ]dropping|mind[- ]blowing|"
+    r"omg|wtf|lol)\b",
+    re.I,
+)
+#: A listicle: a leading number followed (within two words) by a list noun ("10 things...",
+#: "7 amazing ways..."). A leading number alone is fine ("Five people died in...").
+LISTICLE = re.compile(
+    r"^\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|fifty|hundred)\s+(?:\w+\s+){0,2}?"
+    r"(?:things|ways|reasons|tips|facts|signs|times|photos|pictures|moments|questions|lessons|"
+    r"secrets|tricks|mistakes|examples|ideas|steps|rules|celebrities|people who|foods|habits|"
+    r"struggles|gifs|tweets|words|quotes|places|songs|movies|films|books|hacks)\b",
+    re.I,
+)
+#: Loaded, sensational words that a neutral headline avoids (tabloid verbs of conflict,
+#: intensifiers, emotive adjectives, name calling). Hand-picked; words that neutral reports
+#: also use in their plain sense ("regime", "blast", "chaos", "epic", "shock") are left out:
+#: on the BBC tuning split they only ever rejected neutral leads ("traffic chaos").
+LOADED_WORDS = wordset(
+    """
+    slam slams slammed destroys obliterate obliterates obliterated annihilate annihilated
+    eviscerate eviscerates eviscerated trashes trashed shred shreds shredded
+    shocking shocked stunning stunned stuns outrage outraged outrageous
+    horrific horrifying horrible terrible disgusting disgraceful disgrace shameful shameless
+    insane crazy amazing incredible unbelievable awesome astonishing breathtaking
+    heartbreaking heartwarming hilarious brutal brutally savage savagely vile evil
+    monstrous despicable pathetic ridiculous absurd idiotic stupid moron morons idiot idiots
+    lunatic lunatics thug thugs traitor traitors treasonous hoax sham witch-hunt
+    meltdown bombshell furious fury rage raging frenzy firestorm
+    catastrophic apocalypse apocalyptic nightmare bloodbath liar liars
+    humiliate humiliates humiliated humiliating embarrassing mocks mocked
+    """
+)
+#: Boilerplate lines that are not article content (subscription, sharing, credits).
+BOILERPLATE = re.compile(
+    r"\b(?:subscribe|sign up|newsletter|click here|read more|follow us|all rights reserved|"
+    r"copyright\s*(?:©|\(c\)|\d{4})|we use cookies|cookie policy|advertisement|"
+    r"sponsored (?:content|by)|share this|related articles?|"
+    r"terms of (?:use|service)|privacy policy|photo credit|getty images|"
+    r"reporting by|editing by|contributed to this report|more info|compensated by|affiliate links?)\b|©|https?://|www\.|"
+    r"pic\.twitter|^\s*(?:photo|image|video|"
+    r"watch|listen|read|see also|related|source)\s*:",
+    re.I,
+)
+#: Sentences that open with a reference back to something earlier ("But he said...",
+#: "This means...") read as out of context in a summary or a headline.
+DANGLING_OPENING = re.compile(
+    r"^\s*[\"“‘']?(?:and|but|or|so|yet|also|however|meanwhile|still|instead|nevertheless|"
+    r"moreover|furthermore|besides|then|thus|hence|therefore|he|she|it|they|them|his|her|its|"
+    r"their|this|that|these|those|there|here|such|both|another|other|others|the latter|"
+    r"the former)\b",
+    re.I,
+)
+#: Person pronouns that need a name before them in the same sentence to make sense alone.
+#: Possessives are left out: they usually point within the sentence ("Fares keep their level").
+PERSON_PRONOUN = re.compile(r"(?:he|she|they|him|them)", re.I)
+#: A sentence that opens with a quotation, or is mostly quoted speech.
+QUOTE_OPENING = re.compile(r"^\s*[\"“‘'«„]")
+QUOTED_SPAN = re.compile(r"[\"“«„][^\"”»“]*[\"”»]")
+#: Quoted speech above this share of a sentence's characters makes it a quote out of context.
+MAX_QUOTED_SHARE = 0.5
+
+# --- Headline grammar (word lists, not tuned) --------------------------------------------------
+
+#: Irregular past tense → base form, for headline present tense ("rose" → "rise(s)").
+IRREGULAR_PAST = {
+    "rose": "rise", "fell": "fall", "grew": "grow", "took": "take", "gave": "give", "saw": "see",
+    "wrote": "write", "drove": "drive", "began": "begin", "did": "do", "went": "go",
+    "became": "become", "came": "come", "ran": "run", "drew": "draw", "threw": "throw",
+    "chose": "choose", "spoke": "speak", "broke": "break", "stole": "steal", "froze": "freeze",
+    "ate": "eat", "forgot": "forget", "withdrew": "withdraw", "overtook": "overtake",
+    "undertook": "undertake", "shook": "shake", "sank": "sink", "shrank": "shrink", "hid": "hide",
+    "rode": "ride", "flew": "fly", "blew": "blow", "knew": "know", "wore": "wear", "tore": "tear",
+    "swore": "swear", "woke": "wake", "sang": "sing", "swam": "swim", "rang": "ring",
+    "said": "say", "won": "win", "lost": "lose", "hit": "hit", "made": "make", "paid": "pay",
+    "sold": "sell", "bought": "buy", "told": "tell", "kept": "keep", "left": "leave",
+    "held": "hold", "found": "find", "brought": "bring", "thought": "think", "met": "meet",
+    "led": "lead", "set": "set", "put": "put", "cut": "cut", "shut": "shut", "quit": "quit",
+    "spent": "spend", "sent": "send", "built": "build", "struck": "strike", "got": "get",
+    "heard": "hear", "felt": "feel", "meant": "mean", "let": "let", "bid": "bid", "hurt": "hurt",
+    "cost": "cost", "split": "split", "spread": "spread", "dealt": "deal", "fought": "fight",
+    "caught": "catch", "taught": "teach", "sought": "seek", "stood": "stand",
+    "understood": "understand", "had": "have", "beat": "beat", "forecast": "forecast",
+    "broadcast": "broadcast", "upset": "upset", "shed": "shed", "bet": "bet",
+}  # fmt: skip
+#: Irregular past participle → past tense ("has risen" → "rose"), where they differ.
+IRREGULAR_PARTICIPLES = {
+    "risen": "rose", "fallen": "fell", "grown": "grew", "taken": "took", "given": "gave",
+    "seen": "saw", "shown": "showed", "written": "wrote", "driven": "drove", "begun": "began",
+    "done": "did", "gone": "went", "become": "became", "come": "came", "run": "ran",
+    "drawn": "drew", "thrown": "threw", "chosen": "chose", "spoken": "spoke", "broken": "broke",
+    "stolen": "stole", "frozen": "froze", "beaten": "beat", "eaten": "ate", "forgotten": "forgot",
+    "withdrawn": "withdrew", "overtaken": "overtook", "undertaken": "undertook", "shaken": "shook",
+    "swum": "swam", "sung": "sang", "rung": "rang", "sunk": "sank", "shrunk": "shrank",
+    "hidden": "hid", "ridden": "rode", "flown": "flew", "blown": "blew", "known": "knew",
+    "worn": "wore", "torn": "tore", "sworn": "swore", "woken": "woke", "bitten": "bit",
+}  # fmt: skip
+#: A verb after one of these keeps its form ("will not", "did not").
+NEGATIONS = wordset("not no never n't")
+#: Present-tense verbs frequent in leads, so a cut keeps them ("Big Machine says she will...").
+PRESENT_VERBS = wordset("says seems seem appears appear remains remain looks")
