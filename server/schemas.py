@@ -136,3 +136,66 @@ class Analysis(Base):
     analyzed_at: str = ""
     """ISO 8601 UTC time the analysis was computed (not when it was served)."""
     timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
+
+
+# --- Requests and service responses (the HTTP API) --------------------------------------------
+
+#: An absolute http(s) URL with a host (the rest is checked when it is canonicalised).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"
+HttpUrl = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=8,
+        max_length=4096,
+        pattern=URL_PATTERN,
+        description="The page's absolute http(s) URL; the cache key is its canonical form.",
+    ),
+]
+
+
+class AnalyzeRequest(Base):
+    """A page to analyse: its URL with either the page's ``html`` or its article ``text``.
+
+    The service never fetches ``url``; it is the cache key, resolves relative links and tells
+    the outlet. Unknown fields are ignored.
+    """
+
+    url: HttpUrl
+    html: str | None = None
+    """The page's HTML as the browser has it (sent by the extension)."""
+    text: str | None = None
+    """The article's text, paragraphs separated by blank lines (instead of ``html``)."""
+    title: str | None = None
+    """The original headline, with ``text`` (``html`` carries its own)."""
+
+    def __post_init__(self) -> None:
+        if (self.html is None) == (self.text is None):
+            raise ValueError("send exactly one of `html` or `text`")
+
+
+class ErrorBody(Base, omit_defaults=True):
+    """Every error response: a stable machine-readable ``error`` and a human ``detail``
+    (``analysis`` only where it says so)."""
+
+    error: str
+    """``malformed_json``, ``validation_error``, ``body_too_large``, ``unsupported_media_type``,
+    ``no_article``, ``unsupported_language``, ``not_found``, ``unauthorized``, ``forbidden``,
+    ``rate_limited``, ``overloaded``, ``timeout``, ``not_ready``, ``bad_bundle``..."""
+    detail: str
+    analysis: Analysis | None = None
+    """With ``unsupported_language``: the page's metadata, without scores."""
+
+
+class ModelStatus(Base):
+    """The bundle that serves, and its model card (Markdown)."""
+
+    model: ModelInfo
+    kind: str
+    """``encoder`` (sentence encoder + heads) or ``text`` (TF-IDF graph on raw strings)."""
+    languages: list[str]
+    card: str
+
+
+class Health(Base):
+    status: Literal["ok", "ready"]
+    model: ModelInfo | None = None
