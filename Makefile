@@ -1,5 +1,5 @@
 # credlens: `make run` starts the service, `make test` runs every test.
-# Both set up .venv idempotently: the install step re-runs only when pyproject.toml changes.
+# Both set up .venv idempotently: an install step re-runs only when what it installs changed.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,12 +7,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 EXTRAS ?= dev,bench
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)-$(subst $(comma),_,$(EXTRAS))
 comma := ,
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)-$(subst $(comma),_,$(EXTRAS))
 DATA ?= ../shared/data
 
-.PHONY: venv run test lint typecheck unit bench-extract clean
+.PHONY: venv run test lint typecheck unit extension extension-test system-deps model \
+	bench-extract clean
 
+# --- Python environment ----------------------------------------------------------------------
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -22,32 +24,51 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-SAMPLE_PAGE ?= $(DATA)/extraction/scrapinghub/html/57d46c9d751e3fd3ffaf3ede7ac20cebd30eacb5ea78e1a6aa0a72059244e7ca.html.gz
-
+# --- The service ------------------------------------------------------------------------------
+# The API on 127.0.0.1:8000 with the default bundle and the in-memory cache (README: settings).
 run: venv
-	$(VENV)/bin/credlens extract $(SAMPLE_PAGE)
+	CREDLENS_CACHE_URL= $(VENV)/bin/credlens serve --host 127.0.0.1 --port 8000 --bundle models/credlens-default
+
+# --- Tests ------------------------------------------------------------------------------------
+# Everything: lint and types, the extension's unit tests and package lint, then pytest (unit,
+# property-based, API with a real redis-server, end to end in a real Chromium).
+test: lint typecheck extension-test extension unit
 
 lint: venv
-	$(VENV)/bin/ruff check server tests
-	$(VENV)/bin/ruff format --check server tests
+	$(VENV)/bin/ruff check server tests tools models/training
+	$(VENV)/bin/ruff format --check server tests tools models/training
 
 typecheck: venv
 	$(VENV)/bin/mypy
 
-unit: venv
+unit: venv system-deps
 	$(VENV)/bin/pytest -p no:cacheprovider
 
-test: lint typecheck unit
+# What the tests need from Debian: redis-server (the shared cache) and Chromium (the
+# extension's browser). Installed once, idempotently; CI machines start bare.
+system-deps:
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server)
 
-bench-extract: venv
-	$(VENV)/bin/credlens bench extract --data $(DATA)/extraction/scrapinghub --vs trafilatura,readability,resiliparse
+# --- Browser extension ------------------------------------------------------------------------
+NODE_STAMP := extension/node_modules/.installed-$(shell cat extension/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
-clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+$(NODE_STAMP): extension/package.json extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f extension/node_modules/.installed-*
+	@touch $@
 
-# `make model`: rebuild the default bundle (and the small swap bundle) from ../shared/data/labels.
-# Needs the `train` extra (torch CPU 2.13.0 is installed first so pip never pulls a CUDA build).
-.PHONY: model
+# Packs dist/credlens-<version>-chromium.zip and -firefox.xpi, then lints the Firefox package.
+extension: venv $(NODE_STAMP)
+	$(PY) tools/pack_extension.py dist
+	cd extension && npx web-ext lint --source-dir ../dist/firefox --warnings-as-errors
+
+extension-test: $(NODE_STAMP)
+	cd extension && node --test tests/
+
+# --- Model ------------------------------------------------------------------------------------
+# `make model`: rebuild both bundles from ../shared/data/labels (about 5-8 minutes on 2 cores).
+# torch (CPU 2.13.0) is installed first so that pip never pulls a CUDA build.
 TRAIN_STAMP := $(VENV)/.train-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 $(TRAIN_STAMP): pyproject.toml
@@ -63,3 +84,10 @@ $(TRAIN_STAMP): pyproject.toml
 model: $(TRAIN_STAMP)
 	rm -rf models/.cache
 	nice -n 10 $(PY) -m models.training.build --labels $(DATA)/labels
+
+# --- Benchmarks (not tests) --------------------------------------------------------------------
+bench-extract: venv
+	$(VENV)/bin/credlens bench extract --data $(DATA)/extraction/scrapinghub --vs trafilatura,readability,resiliparse
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist extension/node_modules

@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .analyze import analyze_command
 from .bench import bench
 from .extract import extract_command
+from .model import model
+from .serve import serve_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -21,3 +24,6 @@ def main() -> None:
 
 main.add_command(extract_command)
 main.add_command(bench)
+main.add_command(model)
+main.add_command(serve_command)
+main.add_command(analyze_command)

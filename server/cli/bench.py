@@ -36,3 +36,105 @@ def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: in
 
     peers = [] if vs.strip().lower() == "none" else [p.strip() for p in vs.split(",") if p.strip()]
     run_extract_bench(data, peers, passes=passes, limit=limit, worst=worst)
+
+
+@bench.command("model")
+@click.option(
+    "--bundle",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path(__file__).resolve().parents[2] / "models" / "credlens-default",
+    show_default=True,
+    help="The model bundle to measure.",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/extraction/scrapinghub"),
+    show_default=True,
+    help="Where the 1,000-word English article is taken from (Scrapinghub layout).",
+)
+@click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
+@click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
+def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
+    """Scoring cost of a 1,000-word article on one thread: median time, session load, RSS,
+    and the same sentences through the sentence-transformers PyTorch encoder as a ratio."""
+    from ..bench.model import run_model_bench
+
+    run_model_bench(bundle, data, repeats, not no_torch)
+
+
+@bench.command("headline")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/data/labels/bbc_news_headlines/dev.jsonl"),
+    show_default=True,
+    help="JSON lines with id, title (the real headline) and text (the body).",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path(__file__).resolve().parents[2] / "models" / "credlens-default",
+    show_default=True,
+    help="The model bundle (sentences, embeddings, clickbait head).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["all", "tune", "eval"]),
+    default="all",
+    show_default=True,
+    help="Dev rows to run: the tuning part (70%), the held-out part (30%) or all.",
+)
+@click.option("--limit", type=int, help="Only the first N articles (quick checks).")
+@click.option("--examples", default=0, show_default=True, help="Print N suggestions.")
+@click.option(
+    "--long-article",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/data/extraction/scrapinghub"),
+    show_default=True,
+    help="Where `bench model`'s 1,000-word article comes from (timed alone; skipped if absent).",
+)
+def bench_headline(
+    data: Path, bundle: Path, split: str, limit: int | None, examples: int, long_article: Path
+) -> None:
+    """Suggested headlines generated from the body alone vs the real ones: ROUGE-1/ROUGE-L F
+    for ours and two baselines (first sentence cut to 12 words, sentence closest to the
+    centroid), clickbait probability of ours and of the originals, how often the original is
+    kept, and the time headline + summary add to scoring per 1,000 words."""
+    from ..bench.headline import run_headline_bench
+
+    run_headline_bench(
+        data, bundle, split=split, limit=limit, examples=examples, long_article=long_article
+    )
+
+
+@bench.command("api")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/extraction/scrapinghub"),
+    show_default=True,
+    help="The tuning-set pages sent to the service (Scrapinghub layout).",
+)
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn"]),
+    default="granian",
+    show_default=True,
+    help="ASGI server for ours, the bare handler and the naive stack.",
+)
+@click.option("--limit", default=60, show_default=True, help="English pages used (0 = all).")
+@click.option("--concurrency", default=4, show_default=True, help="Requests in flight (pages/s).")
+@click.option("--seconds", default=5.0, show_default=True, help="Length of each wrk round.")
+@click.option("--rounds", default=3, show_default=True, help="Alternating wrk rounds.")
+@click.option("--connections", default=32, show_default=True, help="wrk connections.")
+@click.option("--no-naive", is_flag=True, help="Skip the trafilatura + torch naive stack.")
+def bench_api(data: Path, server: str, limit: int, concurrency: int, seconds: float,
+              rounds: int, connections: int, no_naive: bool) -> None:  # fmt: skip
+    """The service on loopback: uncached and cached latency and throughput, beside a bare
+    Litestar handler and a naive trafilatura + sentence-transformers stack, in one run."""
+    from ..bench.api import run_api_bench
+
+    run_api_bench(data, server=server, limit=limit or None, concurrency=concurrency,
+                  seconds=seconds, rounds=rounds, connections=connections,
+                  naive=not no_naive)  # fmt: skip
