@@ -210,7 +210,9 @@ def _segment(root: LexborNode) -> Segmentation:
             tag = node.tag or ""
             if tag == "-text":
                 text = node.text_content
-                if text:
+                # Whitespace that would start a block is layout (between tags), not text;
+                # between inline elements it separates words, so it stays there.
+                if text and (buf or not text.isspace()):
                     buf_append(text)
                     if link_depth:
                         link_buf_append(text)
