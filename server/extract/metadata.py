@@ -296,7 +296,8 @@ def read_metadata(
     canonical = _clean(link.attributes.get("href")) if link else None
     canonical = canonical or _clean(meta.get("og:url"))
     if canonical:
-        md.canonical_url = urljoin(url, canonical) if url else canonical
+        absolute = canonical.startswith(("https://", "http://"))
+        md.canonical_url = urljoin(url, canonical) if url and not absolute else canonical
     elif url:
         md.canonical_url = url
 
