@@ -28,13 +28,16 @@ import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+import msgspec
 from selectolax.lexbor import LexborNode
 
 from . import heuristics as H
 
 
-@dataclass(slots=True)
-class Block:
+class Block(msgspec.Struct, gc=False):
+    """A run of inline text between block-level tags (a C-built Struct, not tracked by the
+    garbage collector: pages make hundreds of these)."""
+
     text: str
     link_chars: int
     tag: str
@@ -380,6 +383,10 @@ def choose(seg: Segmentation, title_words: str = "") -> list[int]:
     if headline >= 0:
         headline_end = seg.blocks[headline].offset + len(seg.blocks[headline].text)
     furniture_weight, block_cost = H.FURNITURE_WEIGHT, H.BLOCK_COST
+    list_items, list_weight = H.LIST_ITEM_TAGS, H.LIST_ITEM_WEIGHT
+    bonus, scale = H.TITLE_PROXIMITY_BONUS, H.TITLE_PROXIMITY_CHARS
+    # Past this distance the headline bonus is under 1%: not worth an exp() per block.
+    bonus_reach = headline_end + scale * math.log(100 * bonus) if bonus > 0 else -1.0
     for i, block in enumerate(seg.blocks):
         if block.furniture:
             w = -furniture_weight * len(block.text)
@@ -388,11 +395,10 @@ def choose(seg: Segmentation, title_words: str = "") -> list[int]:
         else:
             w = float(len(block.text) - block.link_chars - block_cost)
         if w > 0:
-            if block.tag in H.LIST_ITEM_TAGS:
-                w *= H.LIST_ITEM_WEIGHT
-            if 0 <= headline < i:
-                distance = block.offset - headline_end
-                w *= 1.0 + H.TITLE_PROXIMITY_BONUS * math.exp(-distance / H.TITLE_PROXIMITY_CHARS)
+            if block.tag in list_items:
+                w *= list_weight
+            if 0 <= headline < i and block.offset < bonus_reach:
+                w *= 1.0 + bonus * math.exp((headline_end - block.offset) / scale)
         el = group[block.owner] if block.owner >= 0 else -1
         for share in decay:
             if el < 0:
