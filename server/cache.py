@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -37,6 +38,7 @@ TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -45,6 +47,8 @@ def canonical_url(url: str) -> str:
     parameters removed, an empty path as ``/``; path and the rest of the query as written.
 
     Memoised: popular URLs are looked up again and again (a refused URL raises each time)."""
+    if _CONTROL.search(url):
+        raise InvalidRequest("url: control characters (NUL, CR, LF...) are not allowed")
     try:
         parts = urlsplit(url.strip())
         port = parts.port  # raises ValueError for a port that is not a number or out of range
@@ -163,57 +167,104 @@ class RedisCache:
     """Redis/Valkey backend: entries expire after ``ttl``; size is bounded by the server's
     ``maxmemory`` with ``allkeys-lru`` (set it there). Leases are ``SET NX PX`` keys.
 
-    A Redis outage never fails an analysis: reads count as misses, writes are dropped, leases
-    are granted (each worker computes), with a warning; ``/readyz`` reports the outage.
+    A Redis outage never fails an analysis: the process falls back to a local in-memory cache
+    (``fallback_size`` entries, same TTL) for reads and writes, leases are granted (each worker
+    computes), with one warning. Redis is skipped for ``retry_after`` seconds after an error,
+    then tried again: the first command that succeeds ends the outage (logged). ``/readyz``
+    reports the outage. Entries written locally during an outage are still served afterwards
+    (a Redis miss looks in the local cache).
     """
 
     name = "redis"
 
-    def __init__(self, url: str, ttl: float, prefix: str = "credlens:") -> None:
+    def __init__(
+        self,
+        url: str,
+        ttl: float,
+        prefix: str = "credlens:",
+        *,
+        fallback_size: int = 10_000,
+        retry_after: float = 1.0,
+    ) -> None:
         import redis.asyncio as redis  # imported here: only the shared backend needs it
 
         self._redis = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         self._ttl_ms = max(1, int(ttl * 1000))
         self._prefix = prefix
+        self.local = LocalCache(fallback_size, ttl)
+        """Serves while Redis is away (and what was written there, afterwards)."""
+        self.retry_after = retry_after
+        self.degraded = False
+        """True from a failed Redis command until one succeeds."""
+        self._skip_until = 0.0
+
+    def _up(self) -> bool:
+        """Whether to try Redis now (not within ``retry_after`` of the last failure)."""
+        return not self.degraded or time.monotonic() >= self._skip_until
 
     def _down(self, exc: BaseException) -> None:
-        log.warning("redis cache unavailable (%s): serving without it", exc)
+        if not self.degraded:
+            log.warning("redis cache unavailable (%s): using the local cache", exc)
+        self.degraded = True
+        self._skip_until = time.monotonic() + self.retry_after
+
+    def _ok(self) -> None:
+        if self.degraded:
+            self.degraded = False
+            log.warning("redis cache reachable again: back on the shared cache")
 
     async def get(self, key: str) -> CacheEntry | None:
+        if not self._up():
+            return await self.local.get(key)
         try:
             raw: Any = await self._redis.get(self._prefix + "a:" + key)
         except self._errors as exc:
             self._down(exc)
-            return None
+            return await self.local.get(key)
+        self._ok()
         if raw is None:
-            return None
+            return await self.local.get(key) if len(self.local) else None
         try:
             return _decode_entry(raw)
         except msgspec.DecodeError:  # written by another version: treat as a miss
             return None
 
     async def set(self, key: str, entry: CacheEntry) -> None:
+        if not self._up():
+            await self.local.set(key, entry)
+            return
         try:
             await self._redis.set(self._prefix + "a:" + key, _encode_entry(entry), px=self._ttl_ms)
         except self._errors as exc:
             self._down(exc)
+            await self.local.set(key, entry)
+        else:
+            self._ok()
 
     async def lease(self, key: str, seconds: float) -> bool:
+        if not self._up():
+            return True
         ms = max(1, int(seconds * 1000))
         try:
-            return bool(await self._redis.set(self._prefix + "l:" + key, b"1", nx=True, px=ms))
+            got = bool(await self._redis.set(self._prefix + "l:" + key, b"1", nx=True, px=ms))
         except self._errors as exc:
             self._down(exc)
             return True
+        self._ok()
+        return got
 
     async def release(self, key: str) -> None:
+        if not self._up():
+            return
         try:
             await self._redis.delete(self._prefix + "l:" + key)
         except self._errors as exc:
             self._down(exc)
 
     async def leased(self, key: str) -> bool:
+        if not self._up():
+            return False
         try:
             return bool(await self._redis.exists(self._prefix + "l:" + key))
         except self._errors as exc:
@@ -222,11 +273,17 @@ class RedisCache:
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._redis.ping())
-        except self._errors:
+            up = bool(await self._redis.ping())
+        except self._errors as exc:
+            self._down(exc)
             return False
+        if up:
+            self._ok()
+        return up
 
     async def publish(self, message: bytes) -> None:
+        if not self._up():
+            return
         try:
             await self._redis.publish(self._prefix + "events", message)
         except self._errors as exc:
@@ -252,7 +309,7 @@ class RedisCache:
 
 
 def open_cache(url: str | None, size: int, ttl: float) -> CacheBackend:
-    return RedisCache(url, ttl) if url else LocalCache(size, ttl)
+    return RedisCache(url, ttl, fallback_size=size) if url else LocalCache(size, ttl)
 
 
 class SingleFlight:

@@ -123,7 +123,10 @@ def _validation_detail(exc: ValidationException) -> str:
     extra = exc.extra if isinstance(exc.extra, list) else []
     lines = []
     for item in extra:
-        if isinstance(item, dict):
+        if item == {"key": "data", "source": "body", "message": "'data'"}:
+            # Litestar's wording for a missing body is the bare field name.
+            lines.append("the request body is empty: send a JSON object")
+        elif isinstance(item, dict):
             where = ".".join(str(x) for x in (item.get("source"), item.get("key")) if x)
             lines.append(f"{where}: {item.get('message')}" if where else str(item.get("message")))
     return "; ".join(lines) or exc.detail
@@ -143,5 +146,15 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
             code = "malformed_json"
         detail = exc.detail if exc.detail else code.replace("_", " ")
         return _json(status, ErrorBody(error=code, detail=detail), exc.headers)
+    if isinstance(exc, UnicodeDecodeError | RecursionError):
+        # Raised by the JSON decoder itself (Litestar maps only msgspec's DecodeError): a body
+        # that is not UTF-8, or nested past the decoder's depth limit. Still the client's input.
+        log.warning("refused body on %s %s: %s", request.method, request.url.path, exc)
+        detail = (
+            f"the body is not valid UTF-8 (at byte {exc.start})"
+            if isinstance(exc, UnicodeDecodeError)
+            else "the JSON body is nested too deeply"
+        )
+        return _json(400, ErrorBody(error="malformed_json", detail=detail))
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _json(500, ErrorBody(error="internal_error", detail="internal error (logged)"))

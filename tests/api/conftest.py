@@ -112,8 +112,9 @@ def free_port() -> int:
         return port
 
 
-def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A real redis-server on a free loopback port, answering pings; and its URL."""
+def start_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A real redis-server on ``port`` (default: a free one) on loopback, answering pings;
+    and its URL."""
     exe = shutil.which("redis-server")
     if exe is None:
         pytest.fail(
@@ -122,7 +123,7 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
         )
     import redis
 
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(workdir)],

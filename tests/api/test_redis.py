@@ -111,10 +111,11 @@ async def test_redis_outage_fails_ready_not_analyses(
         stop(proc)
         r = await client.get("/readyz")
         assert r.status_code == 503 and r.json()["error"] == "not_ready"
-        # Analyses go on without the cache while Redis is away.
-        for _ in range(2):
-            r = await client.post("/v1/analyze", json=TEXT)
-            assert r.status_code == 200 and r.json()["cached"] is False
+        # Analyses go on while Redis is away, cached in the process's local fallback.
+        r = await client.post("/v1/analyze", json=TEXT)
+        assert r.status_code == 200 and r.json()["cached"] is False
+        r = await client.post("/v1/analyze", json=TEXT)
+        assert r.status_code == 200 and r.json()["cached"] is True
     finally:
         stop(proc)
 
@@ -138,3 +139,28 @@ async def test_reload_reaches_every_worker(
         await asyncio.sleep(0.05)
     assert (await two.get("/v1/model")).json()["model"]["name"] == "credlens-tfidf-small"
     assert await metric(two, "credlens_model_info", name="credlens-tfidf-small") == 1
+
+
+async def test_backend_falls_back_to_local_and_retries(tmp_path: Path) -> None:
+    proc, url = start_redis(tmp_path)
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    cache = RedisCache(url, ttl=60, fallback_size=10, retry_after=0.2)
+    try:
+        entry = CacheEntry("fp", b"{}")
+        await cache.set("shared", entry)
+        stop(proc)
+        await cache.set("k", entry)  # Redis is down: kept locally
+        assert cache.degraded and await cache.get("k") == entry
+        assert await cache.lease("k fp", 5) is True and await cache.leased("k fp") is False
+        assert await cache.get("shared") is None  # only in Redis, which is away
+        proc, _ = start_redis(tmp_path, port)
+        await asyncio.sleep(0.3)  # past the retry interval
+        assert await cache.get("shared") is None  # a fresh server (no persistence): a miss...
+        assert not cache.degraded  # ...but Redis answered: the outage is over
+        assert await cache.get("k") == entry  # written during the outage, still served
+        await cache.set("after", entry)
+        with redis.Redis.from_url(url) as r_:
+            assert r_.exists("credlens:a:after")
+    finally:
+        await cache.close()
+        stop(proc)
