@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)-$
 DATA ?= ../shared/data
 
 .PHONY: venv run test lint typecheck unit extension extension-test system-deps model \
-	bench-extract clean
+	bench-extract clean audit
 
 # --- Python environment ----------------------------------------------------------------------
 venv: $(STAMP)
@@ -91,3 +91,8 @@ bench-extract: venv
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache dist extension/node_modules
+
+# --- Dependency audit (needs the PyPI JSON API or OSV; not part of `make test`) -----------------
+# --strict: a dependency that could not be looked up fails the audit instead of passing silently.
+audit: venv
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off

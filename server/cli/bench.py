@@ -138,3 +138,40 @@ def bench_api(data: Path, server: str, limit: int, concurrency: int, seconds: fl
     run_api_bench(data, server=server, limit=limit or None, concurrency=concurrency,
                   seconds=seconds, rounds=rounds, connections=connections,
                   naive=not no_naive)  # fmt: skip
+
+
+@bench.command("soak")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/extraction/scrapinghub"),
+    show_default=True,
+    help="The tuning-set pages sent to the service (Scrapinghub layout).",
+)
+@click.option("--minutes", default=5.0, show_default=True, help="Length of the soak.")
+@click.option("--load", default=0.8, show_default=True, help="Soak rate, share of capacity.")
+@click.option("--overload", default=3.0, show_default=True, help="Overload rate, x capacity.")
+@click.option("--cached", default=0.5, show_default=True, help="Share of cached requests.")
+@click.option("--concurrency", default=4, show_default=True, help="Clients measuring capacity.")
+@click.option("--capacity-seconds", default=20.0, show_default=True,
+              help="Length of the capacity and recovery measurements.")  # fmt: skip
+@click.option("--overload-seconds", default=20.0, show_default=True, help="Length of overload.")
+@click.option("--limit", default=40, show_default=True, help="English pages used.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Figures as JSON.")
+def bench_soak(data: Path, minutes: float, load: float, overload: float, cached: float,
+               concurrency: int, capacity_seconds: float, overload_seconds: float, limit: int,
+               json_out: Path | None) -> None:  # fmt: skip
+    """A bounded soak at ~80% of measured capacity (errors, RSS growth), then 3x overload
+    (503 + Retry-After) and recovery, against `credlens serve` on 127.0.0.1. Exits 1 if a
+    check fails."""
+    import json
+
+    from ..bench.soak import figures_json, run_soak_bench
+
+    figures = run_soak_bench(data, minutes=minutes, load=load, overload=overload, cached=cached,
+                             concurrency=concurrency, capacity_seconds=capacity_seconds,
+                             overload_seconds=overload_seconds, limit=limit)  # fmt: skip
+    if json_out is not None:
+        json_out.write_text(json.dumps(figures_json(figures), indent=2))
+    if not figures.passed:
+        raise SystemExit(1)
