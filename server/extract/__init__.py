@@ -17,7 +17,7 @@ from ..schemas import Article, Link
 from . import heuristics as H
 from .content import Block, segment, select
 from .decode import decode_html
-from .limits import bounded_html
+from .limits import bounded_utf8
 from .metadata import read_metadata
 
 __all__ = ["Article", "extract"]
@@ -67,9 +67,8 @@ def _extract(html: str | bytes, url: str | None) -> Article:
         url = None
     if not html.strip():
         return Article(reason="empty_input")
-    html = bounded_html(html)
     # Lexbor takes UTF-8 bytes; encoding here (lone surrogates replaced) is what it would do.
-    tree = LexborHTMLParser(html.encode("utf-8", errors="replace"))
+    tree = LexborHTMLParser(bounded_utf8(html.encode("utf-8", errors="replace")))
     body = tree.body
     if body is None:
         return Article(title=read_metadata(tree, url).title, reason="no_body")

@@ -1,7 +1,7 @@
 """Keep parsing bounded: cap the nesting depth of hostile HTML before Lexbor sees it.
 
 Lexbor checks element scopes against the stack of open elements, so deep nesting costs time
-quadratic in depth. Normal pages have a few thousand tags and pass after one ``str.count``;
+quadratic in depth. Normal pages have a few thousand tags and pass after one count of ``<``;
 only pages with a long run of opening tags are rewritten, dropping tags nested deeper than
 ``MAX_DEPTH`` (their text is kept). Written by hand: no library caps depth ahead of Lexbor.
 """
@@ -9,6 +9,8 @@ only pages with a long run of opening tags are rewritten, dropping tags nested d
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 from . import heuristics as H
 
@@ -25,13 +27,24 @@ _VOID = frozenset(
 _SELF_CLOSING_SIBLINGS = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
 
 
-def bounded_html(html: str) -> str:
-    """``html`` unchanged, unless it nests deep enough to stall the parser."""
-    if len(html) < 3 * H.DEPTH_CHECK_MIN_TAGS or html.count("<") < H.DEPTH_CHECK_MIN_TAGS:
-        return html
+_LT = ord("<")
+
+
+def bounded_utf8(data: bytes) -> bytes:
+    """UTF-8 ``data`` unchanged, unless it nests deep enough to stall the parser.
+
+    Every page pays one count of ``<``: numpy's vectorised compare does it about four times
+    faster than ``bytes.count`` on markup (many matches), which matters at a page a
+    millisecond. Only pages with enough tags are decoded and searched for a deep run.
+    """
+    if len(data) < 3 * H.DEPTH_CHECK_MIN_TAGS:
+        return data
+    if np.count_nonzero(np.frombuffer(data, np.uint8) == _LT) < H.DEPTH_CHECK_MIN_TAGS:
+        return data
+    html = data.decode("utf-8", errors="replace")
     if _OPEN_RUN.search(html) is None:
-        return html
-    return limit_depth(html, H.MAX_DEPTH)
+        return data
+    return limit_depth(html, H.MAX_DEPTH).encode("utf-8")
 
 
 def limit_depth(html: str, max_depth: int) -> str:
