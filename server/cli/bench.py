@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .io import pages_option
+
 
 @click.group()
 def bench() -> None:
@@ -13,13 +15,7 @@ def bench() -> None:
 
 
 @bench.command("extract")
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="A folder with html/<id>.html[.gz] and ground-truth.json (Scrapinghub layout).",
-)
+@pages_option("A folder with html/<id>.html[.gz] and ground-truth.json (Scrapinghub layout).")
 @click.option(
     "--vs",
     default="trafilatura,readability,resiliparse",
@@ -46,13 +42,7 @@ def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: in
     show_default=True,
     help="The model bundle to measure.",
 )
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="Where the 1,000-word English article is taken from (Scrapinghub layout).",
-)
+@pages_option("Where the 1,000-word English article is taken from (Scrapinghub layout).")
 @click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
 @click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
 def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
@@ -87,12 +77,10 @@ def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
 )
 @click.option("--limit", type=int, help="Only the first N articles (quick checks).")
 @click.option("--examples", default=0, show_default=True, help="Print N suggestions.")
-@click.option(
-    "--long-article",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="Where `bench model`'s 1,000-word article comes from (timed alone; skipped if absent).",
+@pages_option(
+    "Where `bench model`'s 1,000-word article comes from (timed alone; skipped if absent).",
+    name="--long-article",
+    must_exist=False,
 )
 def bench_headline(
     data: Path, bundle: Path, split: str, limit: int | None, examples: int, long_article: Path
@@ -109,13 +97,7 @@ def bench_headline(
 
 
 @bench.command("api")
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="The tuning-set pages sent to the service (Scrapinghub layout).",
-)
+@pages_option("The tuning-set pages sent to the service (Scrapinghub layout).")
 @click.option(
     "--server",
     type=click.Choice(["granian", "uvicorn"]),
@@ -141,13 +123,7 @@ def bench_api(data: Path, server: str, limit: int, concurrency: int, seconds: fl
 
 
 @bench.command("soak")
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="The tuning-set pages sent to the service (Scrapinghub layout).",
-)
+@pages_option("The tuning-set pages sent to the service (Scrapinghub layout).")
 @click.option("--minutes", default=5.0, show_default=True, help="Length of the soak.")
 @click.option("--load", default=0.8, show_default=True, help="Soak rate, share of capacity.")
 @click.option("--overload", default=3.0, show_default=True, help="Overload rate, x capacity.")

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import gzip
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The extraction tuning set beside the checkout (``../shared``): the default page source.
+TUNING_SET = Path("../shared/data/extraction/scrapinghub")
+
+
+def pages_option(help: str, *, name: str = "--data", must_exist: bool = True) -> Callable[[F], F]:
+    """A folder-of-pages option (Scrapinghub layout: html/<id>.html[.gz], ground-truth.json)."""
+    path = click.Path(exists=must_exist, file_okay=False, path_type=Path)
+    return click.option(name, type=path, default=TUNING_SET, show_default=True, help=help)
 
 
 def read_page(path: str) -> bytes:

@@ -11,6 +11,7 @@ import click
 import msgspec
 
 from ..model import DEFAULT_BUNDLE, BundleError, load_bundle
+from .io import pages_option
 
 _BUNDLE = click.Path(exists=False, file_okay=False, path_type=Path)
 
@@ -89,12 +90,10 @@ def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
     show_default=True,
     help="The labelled datasets (dev splits).",
 )
-@click.option(
-    "--pages",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction/scrapinghub"),
-    show_default=True,
-    help="Real pages (Scrapinghub layout) for the genre sanity check; skipped when absent.",
+@pages_option(
+    "Real pages (Scrapinghub layout) for the genre sanity check; skipped when absent.",
+    name="--pages",
+    must_exist=False,
 )
 def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
     """Per learned signal, on 5 seeded held-out folds of the dev data: accuracy, macro-F1
