@@ -48,7 +48,12 @@ def api_requests(api: str) -> float:
 
 
 def test_badge_shows_the_api_average_and_the_panel_explains_it(
-    chromium: Any, worker: Any, api: str, pages: dict[str, str], artifacts: Path
+    chromium: Any,
+    worker: Any,
+    api: str,
+    pages: dict[str, str],
+    artifacts: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     configure(worker, apiBase=api, mode="auto", disabledSites=[], apiKey="")
     page, uncached = open_article(chromium, pages["reuters"])
@@ -101,7 +106,10 @@ def test_badge_shows_the_api_average_and_the_panel_explains_it(
     page.locator(BADGE).click()
     assert "Cached result" in page.locator("[data-testid=credlens-footer]").inner_text()
     page.close()
-    print(f"\npage load → badge: uncached {uncached * 1000:.0f} ms, cached {cached * 1000:.0f} ms")
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(
+            f"\npage load → badge: uncached {uncached * 1000:.0f} ms, cached {cached * 1000:.0f} ms"
+        )
 
 
 def test_a_page_that_is_not_an_article_gets_no_badge(
