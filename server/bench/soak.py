@@ -140,6 +140,26 @@ def _client(port: int) -> Callable[[bytes], tuple[int, float, bool]]:
     return send
 
 
+def _request(
+    phase: Phase, send: Callable[[bytes], tuple[int, float, bool]], work: Workload
+) -> None:
+    """Send the workload's next request and count its outcome in ``phase``."""
+    status, ms, retry = send(work.next())
+    phase.record(status, ms, retry)
+    with phase.lock:
+        phase.sent += 1
+
+
+def _run(phase: Phase, threads: list[threading.Thread], start: float) -> Phase:
+    """Run the load threads to the end; the phase's wall time counts from ``start``."""
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    phase.wall = time.monotonic() - start
+    return phase
+
+
 def closed_loop(name: str, port: int, work: Workload, concurrency: int, seconds: float) -> Phase:
     phase = Phase(name)
     send = _client(port)
@@ -147,19 +167,10 @@ def closed_loop(name: str, port: int, work: Workload, concurrency: int, seconds:
 
     def worker() -> None:
         while time.monotonic() < end:
-            status, ms, retry = send(work.next())
-            phase.record(status, ms, retry)
-            with phase.lock:
-                phase.sent += 1
+            _request(phase, send, work)
 
     start = time.monotonic()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    phase.wall = time.monotonic() - start
-    return phase
+    return _run(phase, [threading.Thread(target=worker) for _ in range(concurrency)], start)
 
 
 def open_loop(
@@ -194,21 +205,13 @@ def open_loop(
             elif now - due > 1.0:
                 with phase.lock:
                     phase.late += 1
-            status, ms, retry = send(work.next())
-            phase.record(status, ms, retry)
-            with phase.lock:
-                phase.sent += 1
+            _request(phase, send, work)
             if first and every is not None and time.monotonic() >= next_tick[0]:
                 next_tick[0] = time.monotonic() + RSS_EVERY_S
                 every()
 
     threads = [threading.Thread(target=worker, args=(i == 0,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    phase.wall = time.monotonic() - start
-    return phase
+    return _run(phase, threads, start)
 
 
 def rss_bytes(pgid: int) -> int:
