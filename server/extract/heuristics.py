@@ -43,8 +43,6 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
 #: Containers never treated as furniture even when their class says so (Readability does
 #: the same for body and a).
 NEVER_FURNITURE_TAGS = frozenset({"html", "body", "article", "main"})

@@ -77,9 +77,9 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _clean_ld(value: object) -> str | None:
-    """A JSON-LD string or meta value: publishers often leave HTML entities (``&amp;``,
-    ``&#039;``) in them."""
+def _clean_declared(value: object) -> str | None:
+    """A declared value (JSON-LD string or meta content): publishers often leave HTML entities
+    (``&amp;``, ``&#039;``) in them."""
     text = _clean(value)
     return _clean(html.unescape(text)) if text and "&" in text else text
 
@@ -146,7 +146,9 @@ def _names(value: object) -> list[str]:
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
-        name = _clean_ld(item.get("name")) if isinstance(item, dict) else _clean_ld(item)
+        name = (
+            _clean_declared(item.get("name")) if isinstance(item, dict) else _clean_declared(item)
+        )
         if name and not name.startswith(("http://", "https://")):
             out.extend(split_byline(name))
     return out
@@ -173,7 +175,7 @@ def _meta_map(metas: list[LexborNode]) -> dict[str, str]:
 def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
     for key in keys:
         # Attribute values arrive decoded once; pages that encode twice still hold entities.
-        value = _clean_ld(meta.get(key))
+        value = _clean_declared(meta.get(key))
         if value:
             return value
     return None
@@ -250,9 +252,11 @@ def read_metadata(
                 "NewsMediaOrganization",
                 "WebSite",
             }:
-                md.site_name = _clean_ld(obj.get("name"))
+                md.site_name = _clean_declared(obj.get("name"))
             continue
-        md.title = md.title or _clean_ld(obj.get("headline")) or _clean_ld(obj.get("name"))
+        md.title = (
+            md.title or _clean_declared(obj.get("headline")) or _clean_declared(obj.get("name"))
+        )
         if not md.authors:
             md.authors = _names(obj.get("author") or obj.get("creator"))
         md.published = md.published or normalize_date(obj.get("datePublished"))
@@ -260,10 +264,10 @@ def read_metadata(
         md.modified = md.modified or normalize_date(obj.get("dateModified"))
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and not md.site_name:
-            md.site_name = _clean_ld(publisher.get("name"))
-        md.description = md.description or _clean_ld(obj.get("description"))
-        md.language = md.language or _clean_ld(obj.get("inLanguage"))
-        md.article_body = md.article_body or _clean_ld(obj.get("articleBody"))
+            md.site_name = _clean_declared(publisher.get("name"))
+        md.description = md.description or _clean_declared(obj.get("description"))
+        md.language = md.language or _clean_declared(obj.get("inLanguage"))
+        md.article_body = md.article_body or _clean_declared(obj.get("articleBody"))
 
     md.title = md.title or _first(meta, META_TITLE)
     if not md.authors:
