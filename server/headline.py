@@ -127,8 +127,12 @@ _TRAILING_ATTRIBUTION = re.compile(
     r"(?:\s+(?:on\s+)?\w+day)?)\s*[.!]?$",
     re.I,
 )
-#: Words headline style leaves out (BBC, Reuters, AP): articles.
-_DROP_WORDS = frozenset({"the", "a", "an"})
+#: Words headline style leaves out (BBC, Reuters, AP): articles, and the possessive
+#: determiners that only point back to the subject ("Citigroup sells its insurance arm" →
+#: "Citigroup sells insurance arm"). "her" stays: it is as often an object ("fined her").
+_DROP_WORDS = frozenset({"the", "a", "an", "its", "their", "his"})
+#: ... except after a preposition, where they are part of a fixed phrase ("in his twenties").
+_POSSESSIVES = frozenset({"its", "their", "his"})
 #: A non-restrictive clause or an appositive between commas after a name ("India, which
 #: attends the G7 meeting, is..."; "Mittal Steel, one of the largest producers, is to...").
 _ASIDE = re.compile(
@@ -153,6 +157,8 @@ _FINITE = R.wordset(
     "is are was were isn't aren't wasn't weren't isn’t aren’t wasn’t weren’t has have will "
     "would can could may might must should"
 )
+#: Modals and negations: the verb after one is cut off without its object ("would spend").
+_MODALS = R.wordset("will would can could may might must should shall not never")
 _AUXILIARIES = R.wordset(
     "is are was were be been being has have had will would could can may might must should "
     "shall does do did"
@@ -164,6 +170,8 @@ _CLAUSE_STARTS = R.wordset(
     "although though since until unless whereas ahead before during including with without "
     "than that according if"
 )
+#: A dash standing alone opens an aside or an afterthought ("axing 90 jobs - 17%").
+_DASHES = frozenset({"-", "–", "—"})
 #: "to" is not one: cutting before it drops the event ("Rank could unveil plans | to sell").
 _PHRASE_STARTS = R.wordset(
     "in on at for from by over against into about of between among across under through "
@@ -178,7 +186,7 @@ _WEAK_ENDINGS = (
         "a an the its his her their our my your this these those to not no s mr mrs ms dr per "
         "very more most less up so than former he she it they we i who new first last other "
         "such many several some all major key big top said says told him them us me dubbed "
-        "called named known"
+        "called named known also already"
     )
 )
 _FUNCTION = _WEAK_ENDINGS | _DROP_WORDS | R.wordset("said says say")
@@ -222,7 +230,8 @@ def _is_name(token: str) -> bool:
 
 
 def _drop_articles(tokens: list[str]) -> list[str]:
-    """Drop "the", "a", "an" outside quotation marks (a quote is never edited)."""
+    """Drop articles and possessive determiners (``_DROP_WORDS``) outside quotation marks (a
+    quote is never edited)."""
     out: list[str] = []
     quoted = False
     for k, t in enumerate(tokens):
@@ -230,7 +239,11 @@ def _drop_articles(tokens: list[str]) -> list[str]:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
         opens = t[:1] in '"“‘'
         inside_name = bool(out) and out[-1][:1].isupper() and nxt[:1].isupper()
-        if not quoted and not opens and t.lower() in _DROP_WORDS and not inside_name:
+        after_preposition = (
+            t.lower() in _POSSESSIVES and bool(out) and (_bare(out[-1]) in _PHRASE_STARTS)
+        )
+        droppable = t.lower() in _DROP_WORDS and not inside_name and not after_preposition
+        if not quoted and not opens and droppable:
             continue
         out.append(t)
         marks = t.count('"') + t.count("“") + t.count("”")
@@ -293,7 +306,7 @@ def _cut(tokens: list[str], budget: int, verb: int | None = None) -> list[str]:
             prev, nxt = tokens[j - 1], _bare(tokens[j])
             if _is_weak(prev) or inside[j - 1]:
                 continue
-            if prev.endswith((",", ";", ":")) or nxt in _CLAUSE_STARTS:
+            if prev.endswith((",", ";", ":")) or nxt in _CLAUSE_STARTS or nxt in _DASHES:
                 clause = j
             elif nxt in _PHRASE_STARTS:
                 phrase = j
@@ -334,7 +347,7 @@ _VOWELS = re.compile(r"[aeiouy]+")
 #: "announc|ed" → "announce", "rais|ed" → "raise", "decid|ed" → "decide").
 _SILENT_E = re.compile(
     r"(?:[cvz]|[^n]g|[^aeiou][aiou][bdr]|[^aeiou][aou]t|invit|(?:[aeioy]|au)s|"
-    r"[^aeiou]i[mn]|uir|[^aeiou]ur)$"
+    r"[^aeiou]i[mn]|uir|[^aeiou]ur|[bcdfgkptz]l|creat)$"
 )
 _PLURAL_HEADS = R.wordset("people police children men women staff cattle")
 
@@ -488,6 +501,14 @@ def compress(
 
     Apart from deletions, only the main verb changes form (headline tense); ``vocabulary``,
     the article's words, helps find a regular verb's base form."""
+    return compress_clause(sentence, budget, vocabulary)[0]
+
+
+def compress_clause(
+    sentence: str, budget: int = R.TARGET_WORDS, vocabulary: frozenset[str] = frozenset()
+) -> tuple[str, bool]:
+    """``compress``, and whether the result keeps a main verb (a subject alone, "Leonardo
+    DiCaprio, Jamie Foxx and Hilary Swank", is no headline)."""
     text = _PARENS.sub("", sentence)
     text = _DASH_ASIDE.sub(" ", text)
     text = _TRAILING_ATTRIBUTION.sub(r"\1", text.strip())  # a closing quote mark stays
@@ -506,8 +527,31 @@ def compress(
     text = _CLAUSE_ASIDE.sub(" ", text, count=1)
     tokens = _drop_descriptors(_drop_articles(text.split()))
     tokens, verb = _headline_tense(tokens, vocabulary)
-    tokens = _cut(tokens, budget, verb)
-    return _clean(" ".join(tokens))
+    last = None if verb is None else _verb_group_end(tokens, verb)
+    cut = _cut(tokens, budget, last)
+    # The verb needs what follows it unless the sentence ends there ("has already earned"),
+    # and so does a later verb after a modal ("Standard Chartered said it would spend").
+    kept = last is not None and (
+        len(cut) == len(tokens)
+        or (last + 1 < len(cut) and not (len(cut) > 1 and _bare(cut[-2]) in _MODALS))
+    )
+    return _clean(" ".join(cut)), kept
+
+
+def _verb_group_end(tokens: list[str], verb: int) -> int:
+    """Index of the last word of the verb group starting at ``verb``: auxiliaries, negations,
+    adverbs and participles that chain to it ("has already earned", "is being turned")."""
+    end = verb
+    while end + 1 < len(tokens):
+        nxt = tokens[end + 1]
+        w = _bare(nxt)
+        chained = w in _AUXILIARIES or w in R.NEGATIONS or w in R.VERB_ADVERBS
+        if not (chained or _is_verbish(nxt) or _is_participle(w)) or nxt[:1].isupper():
+            break
+        end += 1
+        if nxt != nxt.rstrip(",;:"):
+            break
+    return end
 
 
 # --- Keeping the original --------------------------------------------------------------------
@@ -607,70 +651,64 @@ class Candidate:
     method: Literal["extractive", "compressed"]
     source: int
     """Index of the sentence it was made from."""
+    verb: bool
+    """Whether the main verb survived compression."""
 
     def headline(self) -> SuggestedHeadline:
         return SuggestedHeadline(text=self.text, method=self.method)
 
 
-def compressions(
-    sentence: str, budgets: Iterable[int], vocabulary: frozenset[str] = frozenset()
-) -> list[str]:
-    """Distinct compressions of ``sentence`` at each budget that pass the form rules."""
-    out: list[str] = []
-    for budget in budgets:
-        text = compress(sentence, budget, vocabulary)
-        if text not in out and not form_problems(text):
-            out.append(text)
-    return out
-
-
-def first_fit(
+def candidates(
     sentences: list[str], order: Iterable[int], vocabulary: frozenset[str]
 ) -> list[Candidate]:
-    """For each sentence in ``order``, its compression at the word budget, or cut harder when
-    long words break the character limit; sentences with no fit compression are skipped."""
-    out: list[Candidate] = []
+    """Fit compressions of the sentences in ``order`` at each of ``R.CANDIDATE_BUDGETS``, in
+    that order, at most ``R.MAX_CANDIDATES``. Those that keep a main verb come first; verbless
+    ones are only used when no sentence gives a clause ("Leonardo DiCaprio, Jamie Foxx and
+    Hilary Swank" is no headline)."""
+    clauses: list[Candidate] = []
+    fragments: list[Candidate] = []
+    seen: set[str] = set()
     for i in order:
-        for budget in range(R.TARGET_WORDS, R.MIN_WORDS - 1, -1):
-            text = compress(sentences[i], budget, vocabulary)
-            problems = form_problems(text)
-            if not problems:
-                method: Literal["extractive", "compressed"] = (
-                    "extractive" if text == _clean(sentences[i]) else "compressed"
-                )
-                out.append(Candidate(text, method, i))
-                break
-            if problems != ["too_long"]:
-                break
-    return out
+        for budget in R.CANDIDATE_BUDGETS:
+            text, verb = compress_clause(sentences[i], budget, vocabulary)
+            if text in seen or form_problems(text):
+                continue
+            seen.add(text)
+            method: Literal["extractive", "compressed"] = (
+                "extractive" if text == _clean(sentences[i]) else "compressed"
+            )
+            (clauses if verb else fragments).append(Candidate(text, method, i, verb))
+        if len(clauses) >= R.MAX_CANDIDATES:
+            break
+    return (clauses or fragments)[: R.MAX_CANDIDATES]
 
 
-def least_clickbait(
-    sentences: list[str],
-    options: list[Candidate],
-    scorer: Scorer,
-    vocabulary: frozenset[str],
-) -> tuple[Candidate, float]:
-    """The first option, unless it reads as clickbait: then the least clickbait of a few
-    alternatives (the same sentence cut shorter or longer, the next sentence)."""
-    best, best_p = options[0], scorer.clickbait([options[0].text])[0]
-    if best_p < R.SUGGESTION_MAX_CLICKBAIT:
+def least_clickbait(options: list[Candidate], scorer: Scorer) -> tuple[Candidate, float]:
+    """The plainest of ``options`` by the scorer's clickbait head, preferring the best-ranked
+    sentence: its first cut that reads as plain news, else another sentence's cut only if it
+    is clearly plain and much less clickbait (or if the head calls every cut of the lead
+    clickbait outright), else that sentence's least clickbait cut. The
+    head reacts to style and topic more than content ("is parting" vs "is parting company
+    with its chief executive"), so another cut of the lead often reads as plain news; the lead
+    carries the event, so leaving it costs more (``headline_rules``)."""
+    lead = [o for o in options if o.source == options[0].source]
+    lead_p = scorer.clickbait([o.text for o in lead])
+    for option, p in zip(lead, lead_p, strict=True):
+        if p < R.SUGGESTION_MAX_CLICKBAIT:
+            return option, p
+    best_p, best = min(zip(lead_p, lead, strict=True), key=lambda pair: pair[0])
+    others = options[len(lead) :]
+    if not others:
         return best, best_p
-    # The clickbait head reacts to style more than content ("is parting" vs "is parting
-    # company with its chief executive"): another cut often reads as plain news.
-    budgets = (R.TARGET_WORDS + d for d in R.ALTERNATIVE_BUDGETS)
-    texts = compressions(sentences[best.source], budgets, vocabulary)
-    others = [Candidate(t, "compressed", best.source) for t in texts if t != best.text]
-    others = (others + options[1:2])[: R.CLICKBAIT_ALTERNATIVES]
-    if others:
-        scored = list(zip(others, scorer.clickbait([o.text for o in others]), strict=True))
-        # The first alternative that reads as plain news, else the least clickbait of all.
-        fine = [(o, p) for o, p in scored if p < R.SUGGESTION_MAX_CLICKBAIT]
-        if fine:
-            return fine[0]
-        for option, p in scored:
-            if p < best_p:
-                best, best_p = option, p
+    scored = list(zip(others, scorer.clickbait([o.text for o in others]), strict=True))
+    for option, p in scored:
+        if p < R.OTHER_SOURCE_MAX_CLICKBAIT and p < best_p - R.OTHER_SOURCE_MARGIN:
+            return option, p
+    if best_p >= R.CLICKBAIT_OUTRIGHT:
+        # The head calls every cut of the lead clickbait: any plainer cut beats it.
+        option, p = min(scored, key=lambda pair: pair[1])
+        if p < best_p:
+            return option, p
     return best, best_p
 
 
@@ -692,7 +730,7 @@ def suggest_headline(article: Article, scoring: Scoring, scorer: Scorer) -> Sugg
         if keep_decision(title, text, title_clickbait).keep:
             return SuggestedHeadline(text=title, method="kept_original")
     vocabulary = frozenset(words(text))
-    options = first_fit(sentences, rank_candidates(sentences, scoring.embeddings), vocabulary)
+    options = candidates(sentences, rank_candidates(sentences, scoring.embeddings), vocabulary)
     if not options:
         # Nothing fit in the lead: the first fit sentence anywhere, before the raw lead.
         late = (
@@ -701,11 +739,11 @@ def suggest_headline(article: Article, scoring: Scoring, scorer: Scorer) -> Sugg
             if not source_problem(sentences[i], False)
         )
         options = next(
-            (found for i in late if (found := first_fit(sentences, [i], vocabulary))), []
+            (found for i in late if (found := candidates(sentences, [i], vocabulary))), []
         )
     if not options:
         return _lead(sentences, title)
-    best, best_p = least_clickbait(sentences, options, scorer, vocabulary)
+    best, best_p = least_clickbait(options, scorer)
     if (
         title
         and title_clickbait is not None

@@ -14,9 +14,13 @@ from server import headline_rules as R
 from server.bench.headline import centroid_baseline, lead_baseline, split_of
 from server.bench.rouge import lcs_length, rouge1_f, rougel_f
 from server.headline import (
+    Candidate,
+    candidates,
     compress,
+    compress_clause,
     form_problems,
     keep_decision,
+    least_clickbait,
     suggest_headline,
     support,
 )
@@ -198,7 +202,7 @@ def test_compress_makes_a_headline_from_a_lead() -> None:
         "the Federal Reserve head said the US trade deficit is set to stabilise."
     )
     h = compress(lead)
-    assert h.startswith("Dollar hits its highest level against euro")
+    assert h.startswith("Dollar hits highest level against euro")
     assert len(h.split()) <= R.TARGET_WORDS
     assert " the " not in f" {h.lower()} "
 
@@ -220,7 +224,7 @@ def test_compress_makes_a_headline_from_a_lead() -> None:
         ),
         (
             "Leisure group Rank is to sell its film unit, reports claim.",
-            "Rank to sell its film unit",
+            "Rank to sell film unit",
         ),
         (
             "India, which attends the G7 meeting on Friday, is unlikely to be cowed.",
@@ -229,6 +233,16 @@ def test_compress_makes_a_headline_from_a_lead() -> None:
         (
             'Pop band Busted have confirmed that they plan to "take a break".',
             'Busted confirm that they plan to "take a break"',
+        ),
+        (
+            "The Daily and Sunday Telegraph newspapers are axing 90 journalist jobs - 17% of "
+            "their editorial staff.",
+            "Daily and Sunday Telegraph newspapers are axing 90 journalist jobs",
+        ),
+        (
+            "The US created fewer jobs than expected in January, but a fall in jobseekers "
+            "pushed the unemployment rate to its lowest level in three years.",
+            "US creates fewer jobs than expected in January",
         ),
     ],
 )
@@ -285,6 +299,82 @@ def test_compress_keeps_names_numbers_and_quotes_whole() -> None:
     # A budget that ends inside the quote drops the quote rather than show part of it.
     short = compress(s, budget=12)
     assert "will go" not in short and "Smith" in short
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget", "expected"),
+    [
+        (
+            "Leonardo DiCaprio, Jamie Foxx and Hilary Swank, who were all nominated this year, "
+            "attended the lunch in Beverly Hills.",
+            6,
+            ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank attended lunch", True),
+        ),
+        # A subject alone, or a verb cut off from its object, is not a clause.
+        (
+            "Producer Mel Gibson, star of many films.",
+            10,
+            ("Producer Mel Gibson, star of many films", False),
+        ),
+        (
+            "Standard Chartered said it would spend $3.3bn to buy Korea First Bank.",
+            6,
+            ("Standard Chartered said it would spend", False),
+        ),
+        # The cut keeps the whole verb group and what follows it.
+        (
+            "Foxx's portrayal of Ray Charles in the film Ray has already earned him a Golden "
+            "Globe and a Bafta award.",
+            8,
+            ("Foxx's portrayal of Ray Charles in Ray has already earned him Golden Globe", True),
+        ),
+        # Possessives go after a verb, stay after a preposition; "-tled" verbs keep their "e".
+        (
+            "In his twenties he battled tuberculosis for eight years before returning to work.",
+            10,
+            ("In his twenties he battles tuberculosis for eight years", True),
+        ),
+        (
+            "Citigroup has sold its Travelers Life insurance arm to Metlife for $11.5bn.",
+            10,
+            ("Citigroup sells Travelers Life insurance arm to Metlife for $11.5bn", True),
+        ),
+    ],
+)
+def test_compress_clause(sentence: str, budget: int, expected: tuple[str, bool]) -> None:
+    assert compress_clause(sentence, budget) == expected
+
+
+def test_candidates_are_clauses_when_any_sentence_gives_one() -> None:
+    sentences = [
+        "Leonardo DiCaprio, Jamie Foxx and Hilary Swank, all of them nominees this year.",
+        "The nominees attended a lunch in Beverly Hills on Monday.",
+    ]
+    found = candidates(sentences, [0, 1], frozenset())
+    assert found and all(c.verb and c.source == 1 for c in found)
+    assert len(found) <= R.MAX_CANDIDATES
+    # With no clause anywhere, fragments are better than nothing.
+    fragments = candidates(sentences[:1], [0], frozenset())
+    assert fragments and not any(c.verb for c in fragments)
+
+
+def test_least_clickbait_leaves_the_lead_only_for_a_much_plainer_cut(model: Scorer) -> None:
+    def option(text: str, source: int) -> Candidate:
+        return Candidate(text, "compressed", source, True)
+
+    musical = option("It's A Wonderful Life to be turned into musical", 0)
+    plain = option("European Central Bank leaves key interest rate unchanged", 1)
+    chosen, p = least_clickbait([musical, plain], model)
+    assert chosen == plain and p < R.OTHER_SOURCE_MAX_CLICKBAIT
+    # A plain lead stays, however plain the others.
+    steel = option("Egypt plans to privatise one of four state-owned banks", 0)
+    assert least_clickbait([steel, plain], model)[0] == steel
+    # A lead the head calls clickbait outright gives way to any plainer cut.
+    capra = option("Frank Capra film to become stage show", 1)
+    assert least_clickbait([musical, capra], model)[0] == capra
+    # A clickbait lead with no plainer alternative is still the lead's least clickbait cut.
+    stage = option("Stage adaptation of Mary Poppins has opening night", 0)
+    assert least_clickbait([musical, stage], model)[0] == stage
 
 
 def test_keep_decision() -> None:

@@ -6,9 +6,10 @@ body alone with the bundle, then, in the same run:
 - **ours, body alone**: ``suggest_headline`` with no title, so the suggestion is generated;
   ROUGE-1 / ROUGE-L F (``rouge``) against the real headline, beside two baselines: the first
   sentence cut to 12 words, and the sentence closest to the article's centroid;
-- **clickbait**: the scoring model's clickbait probability of our suggestions and of the real
-  headlines, and the share of articles where ours is the more clickbait;
-- **ours, with the title**: how often the original headline is kept;
+- **clickbait**: the scoring model's clickbait probability of the real headlines and of our
+  suggestions *as served* (the page's title given, so the original can be kept: what readers
+  see) and *from the body alone*, with the share of articles where ours is the more
+  clickbait, strictly and by over ``CLICKBAIT_MARGIN``, and how often the original was kept;
 - **cost**: headline + summary time on top of scoring, per 1,000 words (median over articles,
   one thread).
 
@@ -45,7 +46,9 @@ Part = Literal["tune", "eval"]
 #: Percentage of dev rows in the tuning part; the rest is held out for the reported figures.
 TUNE_PERCENT = 70
 #: "More clickbait than the original" needs a margin: the head's probabilities for neutral
-#: headlines sit near 0.00-0.02, where a strict comparison is a coin toss. Both are printed.
+#: headlines sit near 0.00-0.02, where a strict comparison is a coin toss, and one word
+#: changes them by more than this in 23 % of cases (on the BBC tuning split, two cuts of the
+#: same sentence one word apart: median change 0.011, 90th percentile 0.14). Both are printed.
 CLICKBAIT_MARGIN = 0.05
 LEAD_WORDS = 12
 
@@ -176,30 +179,26 @@ def report(rows: list[Row], console: Console) -> dict[str, dict[str, float]]:
     table.add_column("measure")
     for name, rs in parts:
         table.add_column(f"{name} (n={len(rs)})", justify="right")
+
+    def share(rs: list[Row], attr: str, margin: float = 0.0) -> float:
+        return _mean([float(getattr(r, attr) > r.cb_original + margin) for r in rs])
+
     measures: list[tuple[str, Callable[[list[Row]], float]]] = [
-        ("mean, ours (body alone)", lambda rs: _mean([r.cb_ours for r in rs])),
-        ("mean, ours (with the title)", lambda rs: _mean([r.cb_with_title for r in rs])),
         ("mean, original headlines", lambda rs: _mean([r.cb_original for r in rs])),
+        ("as served (with the title): mean", lambda rs: _mean([r.cb_with_title for r in rs])),
+        ("as served: share > original (strict)", lambda rs: share(rs, "cb_with_title")),
         (
-            "share ours > original (strict), body alone",
-            lambda rs: _mean([float(r.cb_ours > r.cb_original) for r in rs]),
+            f"as served: share > original + {CLICKBAIT_MARGIN}",
+            lambda rs: share(rs, "cb_with_title", CLICKBAIT_MARGIN),
         ),
+        ("as served: original kept", lambda rs: _mean([float(r.kept) for r in rs])),
+        ("body alone: mean", lambda rs: _mean([r.cb_ours for r in rs])),
+        ("body alone: share > original (strict)", lambda rs: share(rs, "cb_ours")),
         (
-            f"share ours > original + {CLICKBAIT_MARGIN}, body alone",
-            lambda rs: _mean([float(r.cb_ours > r.cb_original + CLICKBAIT_MARGIN) for r in rs]),
+            f"body alone: share > original + {CLICKBAIT_MARGIN}",
+            lambda rs: share(rs, "cb_ours", CLICKBAIT_MARGIN),
         ),
-        (
-            "share ours > original (strict), with the title",
-            lambda rs: _mean([float(r.cb_with_title > r.cb_original) for r in rs]),
-        ),
-        (
-            f"share ours > original + {CLICKBAIT_MARGIN}, with the title",
-            lambda rs: _mean(
-                [float(r.cb_with_title > r.cb_original + CLICKBAIT_MARGIN) for r in rs]
-            ),
-        ),
-        ("share ours ≥ 0.5, body alone", lambda rs: _mean([float(r.cb_ours >= 0.5) for r in rs])),
-        ("original kept (with the title)", lambda rs: _mean([float(r.kept) for r in rs])),
+        ("body alone: share ≥ 0.5", lambda rs: _mean([float(r.cb_ours >= 0.5) for r in rs])),
     ]
     for label, fn in measures:
         values = [fn(rs) for _, rs in parts]
