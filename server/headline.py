@@ -4,18 +4,20 @@ No generative model can be had offline, so the suggestion is built from the arti
 
 1. **keep**: an original headline that passes the form rules, is not clickbait (the scorer's
    clickbait head) and whose content words the body supports is kept (``kept_original``).
-2. **choose**: otherwise, among the first sentences (news puts the event in the lead), the
-   one with the best centrality (cosine to the article centroid on the scorer's embeddings, or
-   TF-IDF) plus a position prior, skipping questions, quotes, second person and boilerplate.
-3. **compress**: cut that sentence to headline length by deleting words: datelines, leading
-   time/place and subordinate clauses, parentheses and asides, trailing attributions
-   ("..., a report says"), articles, descriptors before a name, then the tail after the last
-   clause boundary that fits the word budget. Quotes are kept whole or dropped whole. The
-   only word that changes is the main verb, put in headline tense ("has risen" → "rises",
-   "will sell"/"is to sell" → "to sell") (``compressed``; ``extractive`` when nothing changed).
-4. **check**: the result must pass the form rules (``form_problems``), else the next
-   candidate is tried; one that still reads as clickbait is compared with a few other cuts;
-   the lead cut to length is the last resort (``lead``).
+2. **rank**: otherwise the first sentences (news puts the event in the lead) are ranked by
+   centrality (cosine to the article centroid on the scorer's embeddings, or TF-IDF) plus a
+   position prior, skipping questions, quotes, second person and boilerplate.
+3. **compress**: cut each candidate sentence to headline length, at a few word budgets, by
+   deleting words: datelines, leading time/place and subordinate clauses, parentheses and
+   asides, trailing attributions ("..., a report says"), articles and possessives,
+   descriptors before a name, then the tail after the last clause boundary that fits the
+   budget. Quotes are kept whole or dropped whole. The only word that changes is the main
+   verb, put in headline tense ("has risen" → "rises", "will sell"/"is to sell" → "to sell")
+   (``compressed``; ``extractive`` when nothing changed).
+4. **check**: a cut must pass the form rules (``form_problems``) and keep its main verb with
+   what follows it; up to ``MAX_CANDIDATES`` such cuts go to the clickbait head, and the best
+   sentence's first plain one wins, another sentence's only when much plainer
+   (``least_clickbait``); the lead cut to length is the last resort (``lead``).
 
 So every name, number and date in a suggestion comes from the article. Deterministic and
 total: odd input gives a shorter or empty suggestion, never an error. Tuned constants live in
