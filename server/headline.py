@@ -42,6 +42,10 @@ from .summary import quoted_share
 
 # --- Form ------------------------------------------------------------------------------------
 
+#: A cut that ends on a number with no unit or noun after it reads as cut off ("deal to
+#: purchase 30"); one on a year does not ("grows in 2004"). Originals may ("Dow closes above
+#: 10,000").
+_BARE_COUNT = re.compile(r"(?!(?:19|20)\d\d\b)\d[\d,.]*")
 _ALL_CAPS = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
 _SPACE = re.compile(r"\s+")
 
@@ -119,8 +123,9 @@ _LEADING_PHRASE = re.compile(
 #: "Speaking at Y, ..."): it has a verb of its own, and the main clause follows the comma.
 _LEADING_CLAUSE = re.compile(
     r"^(?:(?i:although|though|even if|even though|if|when|while|whatever|whether|because|"
-    r"once|until|unless)\b|[A-Za-z][a-z]+(?:ing|ed)\s+(?:on|in|at|by|to|with|from|for|about|"
-    r"up|out|the|a|an|his|her|its|their)\b)[^,]{0,80},\s+"
+    r"once|until|unless|having|being|now that)\b|[A-Za-z][a-z]+(?:ing|ed)\s+"
+    r"(?:on|in|at|by|to|with|from|for|about|up|out|the|a|an|his|her|its|their)\b)"
+    r"[^,]{0,80},\s+"
 )
 _TRAILING_ATTRIBUTION = re.compile(
     r",([\"”’']?)\s+(?:(?:according to|said|says|say|reports?|reported)\b[^,]{0,60}|"
@@ -444,7 +449,7 @@ def _headline_tense(tokens: list[str], vocabulary: frozenset[str]) -> tuple[list
     out = list(tokens)
     if word in ("is", "are") and nxt in ("to", "set", "due", "expected", "likely", "about"):
         del out[v]
-    elif word == "will" and nxt and nxt not in R.NEGATIONS:
+    elif word == "will" and nxt and nxt not in R.NEGATIONS and not _is_pronoun(tokens[v - 1]):
         out[v] = "to"
     elif word in ("has", "have", "had", "was", "were", "is", "are") and nxt == "been":
         if v + 2 < len(tokens) and _is_participle(after):
@@ -470,6 +475,11 @@ def _headline_tense(tokens: list[str], vocabulary: frozenset[str]) -> tuple[list
             return tokens, after_by if after_by is not None else v
         out[v] = _present(tokens[v], tokens[:v], vocabulary)
     return out, v
+
+
+def _is_pronoun(token: str) -> bool:
+    """A personal pronoun: "they to seek" is no headline, "Rank to sell" is."""
+    return _bare(token) in ("he", "she", "it", "they", "we", "i")
 
 
 def _is_participle(word: str) -> bool:
@@ -673,7 +683,7 @@ def candidates(
     for i in order:
         for budget in R.CANDIDATE_BUDGETS:
             text, verb = compress_clause(sentences[i], budget, vocabulary)
-            if text in seen or form_problems(text):
+            if text in seen or form_problems(text) or _BARE_COUNT.fullmatch(text.split()[-1]):
                 continue
             seen.add(text)
             method: Literal["extractive", "compressed"] = (

@@ -212,7 +212,7 @@ IRREGULAR_PARTICIPLES = {
 #: A verb after one of these keeps its form ("will not", "did not").
 NEGATIONS = wordset("not no never n't")
 #: Present-tense verbs frequent in leads, so a cut keeps them ("Big Machine says she will...").
-PRESENT_VERBS = wordset("says seems seem appears appear remains remain looks")
+PRESENT_VERBS = wordset("says say seems seem appears appear remains remain looks")
 #: Adverbs that sit inside a verb group ("has already earned", "will also face").
 VERB_ADVERBS = wordset(
     "also already still now just never not reportedly officially finally formally recently "

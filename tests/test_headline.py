@@ -177,6 +177,7 @@ def test_deterministic(pages: tuple[ScoredPage, ...], model: Scorer) -> None:
         ("Chaos", "too_few_words"),
         (" ".join(["word"] * 15), "too_many_words"),
         ("Internationalisation " * 5, "too_long"),
+        ("Firm says prices will also", "cut_off"),
     ],
 )
 def test_form_rules_catch(text: str, problem: str) -> None:
@@ -189,6 +190,7 @@ def test_form_rules_catch(text: str, problem: str) -> None:
         "NATO leaders meet in Brussels over Ukraine aid",
         "Five people die in Mumbai building collapse",
         "US trade gap hits record in 2004",
+        "Shares in Krispy Kreme fall 14%",
         "Evil Dead director Sam Raimi tops box office",  # a name is not a loaded word
     ],
 )
@@ -233,6 +235,16 @@ def test_compress_makes_a_headline_from_a_lead() -> None:
         (
             'Pop band Busted have confirmed that they plan to "take a break".',
             'Busted confirm that they plan to "take a break"',
+        ),
+        (
+            "Having recently carried out a compulsory purchase of the house, Austria will turn "
+            "it into a police station.",
+            "Austria to turn it into police station",
+        ),
+        (
+            "Now that the trial has ended, federal prosecutors say they will seek the death "
+            "penalty.",
+            "Federal prosecutors say they will seek death penalty",
         ),
         (
             "The Daily and Sunday Telegraph newspapers are axing 90 journalist jobs - 17% of "
@@ -343,6 +355,12 @@ def test_compress_keeps_names_numbers_and_quotes_whole() -> None:
 )
 def test_compress_clause(sentence: str, budget: int, expected: tuple[str, bool]) -> None:
     assert compress_clause(sentence, budget) == expected
+
+
+def test_candidates_do_not_end_on_a_bare_number() -> None:
+    lead = "Emirates Airline finalized a deal to purchase 30 Boeing 787 jets worth $9bn on Monday."
+    found = candidates([lead], [0], frozenset())
+    assert found and all(not c.text.endswith(" 30") for c in found)
 
 
 def test_candidates_are_clauses_when_any_sentence_gives_one() -> None:
