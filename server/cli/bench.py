@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .io import pages_option
+from .io import bundle_option, pages_option
 
 
 @click.group()
@@ -35,13 +35,7 @@ def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: in
 
 
 @bench.command("model")
-@click.option(
-    "--bundle",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path(__file__).resolve().parents[2] / "models" / "credlens-default",
-    show_default=True,
-    help="The model bundle to measure.",
-)
+@bundle_option("The model bundle to measure.")
 @pages_option("Where the 1,000-word English article is taken from (Scrapinghub layout).")
 @click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
 @click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
@@ -61,13 +55,7 @@ def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
     show_default=True,
     help="JSON lines with id, title (the real headline) and text (the body).",
 )
-@click.option(
-    "--bundle",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path(__file__).resolve().parents[2] / "models" / "credlens-default",
-    show_default=True,
-    help="The model bundle (sentences, embeddings, clickbait head).",
-)
+@bundle_option("The model bundle (sentences, embeddings, clickbait head).")
 @click.option(
     "--split",
     type=click.Choice(["all", "tune", "eval"]),

@@ -1,4 +1,4 @@
-"""Small helpers shared by commands: reading pages from files or stdin."""
+"""Small helpers shared by commands: their shared options, reading pages from files or stdin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..model import DEFAULT_BUNDLE
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The extraction tuning set beside the checkout (``../shared``): the default page source.
@@ -20,6 +22,13 @@ def pages_option(help: str, *, name: str = "--data", must_exist: bool = True) ->
     """A folder-of-pages option (Scrapinghub layout: html/<id>.html[.gz], ground-truth.json)."""
     path = click.Path(exists=must_exist, file_okay=False, path_type=Path)
     return click.option(name, type=path, default=TUNING_SET, show_default=True, help=help)
+
+
+def bundle_option(help: str, *, must_exist: bool = True) -> Callable[[F], F]:
+    """A ``--bundle`` option: a model bundle folder, the shipped bundle by default.
+    ``must_exist=False`` leaves a missing folder to ``load_bundle``'s own error."""
+    path = click.Path(exists=must_exist, file_okay=False, path_type=Path)
+    return click.option("--bundle", type=path, default=DEFAULT_BUNDLE, show_default=True, help=help)
 
 
 def read_page(path: str) -> bytes:

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import msgspec
 
-from ..model import DEFAULT_BUNDLE, BundleError, load_bundle
-from .io import pages_option
+from ..model import BundleError, load_bundle
+from .io import bundle_option, pages_option
 
 _BUNDLE = click.Path(exists=False, file_okay=False, path_type=Path)
 
@@ -48,7 +48,7 @@ def check(path: Path) -> None:
 @model.command("score")
 @click.argument("page", type=str)
 @click.option("--url", help="The page's URL (domain lookup, links).")
-@click.option("--bundle", type=_BUNDLE, default=DEFAULT_BUNDLE, show_default=True)
+@bundle_option("The model bundle folder.", must_exist=False)
 @click.option("--json", "as_json", is_flag=True, help="Print scores and details as JSON.")
 def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
     """Extract the article from PAGE (HTML file, .html.gz or -) and score it."""
@@ -82,7 +82,7 @@ def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
 
 
 @model.command("eval")
-@click.option("--bundle", type=_BUNDLE, default=DEFAULT_BUNDLE, show_default=True)
+@bundle_option("The model bundle folder.", must_exist=False)
 @click.option(
     "--labels",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
