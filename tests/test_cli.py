@@ -74,3 +74,13 @@ def test_help_explains_commands() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     assert "extract" in result.output and "bench" in result.output
+
+
+def test_a_missing_bundle_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(PAGE)
+    for command in (["model", "score"], ["analyze"]):
+        result = CliRunner().invoke(main, [*command, str(path), "--bundle", str(tmp_path)])
+        assert result.exit_code == 1, result.output
+        assert "manifest" in result.output and result.exception is not None
+        assert isinstance(result.exception, SystemExit), command

@@ -10,7 +10,7 @@ import msgspec
 
 from ..errors import ServiceError
 from ..schemas import Analysis
-from .io import read_page
+from .io import load_scorer, read_page
 
 
 @click.command("analyze")
@@ -35,16 +35,13 @@ def analyze_command(pages: tuple[str, ...], url: str | None, as_json: bool,
 
     from ..cache import canonical_url
     from ..errors import InvalidRequest, NoArticle, UnsupportedLanguage
-    from ..model import DEFAULT_BUNDLE, BundleError, load_bundle
+    from ..model import DEFAULT_BUNDLE
     from ..pipeline import analyze_article, prepare
     from ..schemas import AnalyzeRequest
 
     if url and len(pages) > 1:
         raise click.UsageError("--url applies to one PAGE")
-    try:
-        scorer = load_bundle(bundle or DEFAULT_BUNDLE)
-    except BundleError as exc:
-        raise click.ClickException(str(exc)) from exc
+    scorer = load_scorer(bundle or DEFAULT_BUNDLE)
     encode = msgspec.json.Encoder().encode
     failed = 0
     with Progress(transient=True, disable=len(pages) < 2 or not sys.stderr.isatty()) as progress:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..model import DEFAULT_BUNDLE
+from ..model import DEFAULT_BUNDLE, BundleError, Scorer, load_bundle
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +29,14 @@ def bundle_option(help: str, *, must_exist: bool = True) -> Callable[[F], F]:
     ``must_exist=False`` leaves a missing folder to ``load_bundle``'s own error."""
     path = click.Path(exists=must_exist, file_okay=False, path_type=Path)
     return click.option("--bundle", type=path, default=DEFAULT_BUNDLE, show_default=True, help=help)
+
+
+def load_scorer(bundle: Path) -> Scorer:
+    """The bundle's scorer, or a one-line error naming what the loader refused."""
+    try:
+        return load_bundle(bundle)
+    except BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def read_page(path: str) -> bytes:

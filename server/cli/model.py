@@ -11,7 +11,7 @@ import click
 import msgspec
 
 from ..model import BundleError, load_bundle
-from .io import bundle_option, pages_option
+from .io import bundle_option, load_scorer, pages_option
 
 _BUNDLE = click.Path(exists=False, file_okay=False, path_type=Path)
 
@@ -55,7 +55,7 @@ def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
     from ..extract import extract
     from .io import read_page
 
-    scorer = load_bundle(bundle)
+    scorer = load_scorer(bundle)
     article = extract(read_page(page), url=url)
     result = scorer.score(article, url)
     if as_json:
@@ -125,7 +125,7 @@ def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
     from models.training import data as D
     from models.training.evaluate import TABLE_HEADER, evaluate_all, format_table, pages_check
 
-    scorer = load_bundle(bundle)
+    scorer = load_scorer(bundle)
     if scorer.embed(["probe"]) is None:
         raise click.ClickException(f"{bundle} has no encoder: eval refits heads on embeddings")
     cache = root / "models" / ".cache"
