@@ -213,8 +213,9 @@ IRREGULAR_PARTICIPLES = {
 NEGATIONS = wordset("not no never n't")
 #: Present-tense verbs frequent in leads, so a cut keeps them ("Big Machine says she will...").
 PRESENT_VERBS = wordset("says say seems seem appears appear remains remain looks")
-#: Adverbs that sit inside a verb group ("has already earned", "will also face").
+#: Adverbs that sit inside a verb group ("has already earned", "will also face"); negations
+#: are NEGATIONS.
 VERB_ADVERBS = wordset(
-    "also already still now just never not reportedly officially finally formally recently "
+    "also already still now just reportedly officially finally formally recently "
     "previously once again"
 )
