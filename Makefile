@@ -35,8 +35,9 @@ run: venv
 test: lint typecheck extension-test extension unit
 
 lint: venv
-	$(VENV)/bin/ruff check server tests tools models/training
-	$(VENV)/bin/ruff format --check server tests tools models/training
+	$(VENV)/bin/ruff check server tests tools
+	$(VENV)/bin/ruff format --check server tests tools
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: venv
 	$(VENV)/bin/mypy
@@ -79,7 +80,7 @@ $(TRAIN_STAMP): pyproject.toml
 	@rm -f $(VENV)/.train-*
 	@touch $@
 
-# From scratch: the embedding cache goes too (models/.cache; `python -m models.training.build`
+# From scratch: the embedding cache goes too (models/.cache; `python -m credlens_training.build`
 # alone reuses it for quick iterations, with identical results).
 model: $(TRAIN_STAMP)
 	rm -rf models/.cache

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.bench.extract import Page, load_pages
+from credlens_bench.extract import Page, load_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from server.bench.extract import load_pages
-from server.extract import extract
-from server.model import DEFAULT_BUNDLE, Scorer, Scoring, load_bundle
-from server.schemas import Article
-
-from .conftest import SCRAPINGHUB
+from credlens.extract import extract
+from credlens.model import Scorer, Scoring, load_bundle
+from credlens.schemas import Article
+from credlens.settings import DEFAULT_BUNDLE
+from credlens_bench.extract import load_pages
+from tests.conftest import SCRAPINGHUB
 
 #: Pages scored (the first ones by id): enough variety (sites, languages, titles) while the
 #: two modules stay well under 20 s together.

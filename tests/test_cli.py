@@ -7,9 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from server.cli import main
-
-from .conftest import SCRAPINGHUB
+from credlens.cli import main
+from tests.conftest import SCRAPINGHUB
 
 PAGE = (
     "<html><head><title>Storm hits coast | Daily Planet</title></head><body><article>"
@@ -31,8 +30,9 @@ def test_extract_prints_title_and_text(tmp_path: Path) -> None:
 
 
 def test_extract_json_from_stdin() -> None:
-    result = CliRunner().invoke(main, ["extract", "-", "--json", "--url", "https://x.org/a"],
-                                input=PAGE)  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["extract", "-", "--json", "--url", "https://x.org/a"], input=PAGE
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["title"] == "Storm hits coast"

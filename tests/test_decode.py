@@ -7,7 +7,7 @@ import codecs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.extract.decode import declared_charset, decode_html
+from credlens.extract.decode import declared_charset, decode_html
 
 TEXT = "<p>Café — naïve 日本</p>"
 

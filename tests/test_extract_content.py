@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from server.extract import extract
+from credlens.extract import extract
 
 LOREM = (
     "The city council voted on Tuesday to approve the new budget, which includes funding for "
@@ -19,8 +19,10 @@ def page(body: str, title: str = "Council approves budget") -> str:
 
 def test_article_paragraphs_beat_navigation() -> None:
     nav = "<ul>" + "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(30)) + "</ul>"
-    html = page(f"<div>{nav}</div><article><h1>Council approves budget</h1>"
-                f"<p>{LOREM}</p><p>{LOREM} Again.</p></article>")  # fmt: skip
+    html = page(
+        f"<div>{nav}</div><article><h1>Council approves budget</h1>"
+        f"<p>{LOREM}</p><p>{LOREM} Again.</p></article>"
+    )
     article = extract(html)
     assert article.paragraphs == [LOREM, f"{LOREM} Again."]
     assert "Section" not in article.text
@@ -69,8 +71,10 @@ def test_line_breaks_split_blocks_and_inline_markup_joins_words() -> None:
 def test_embedded_posts_are_content() -> None:
     quote = "We are on it, said the governor today."
     tweet = f'<blockquote class="twitter-tweet"><p>{quote}</p></blockquote>'
-    html = page(f'<article><p>{LOREM}</p><div class="social-embed">{tweet}</div>'
-                f"<p>{LOREM} End.</p></article>")  # fmt: skip
+    html = page(
+        f'<article><p>{LOREM}</p><div class="social-embed">{tweet}</div>'
+        f"<p>{LOREM} End.</p></article>"
+    )
     assert quote in extract(html).paragraphs
 
 
@@ -102,8 +106,10 @@ def test_json_ld_metadata() -> None:
         '"author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"John Roe"}],'
         '"publisher":{"@type":"Organization","name":"The Daily"}}]}'
     )
-    html = (f'<html lang="en-GB"><head><script type="application/ld+json">{ld}</script></head>'
-            f"<body><p>{LOREM}</p></body></html>")  # fmt: skip
+    html = (
+        f'<html lang="en-GB"><head><script type="application/ld+json">{ld}</script></head>'
+        f"<body><p>{LOREM}</p></body></html>"
+    )
     article = extract(html)
     assert article.title == "Budget passes & schools gain"
     assert article.published == "2020-05-12T09:30:00+00:00"
@@ -116,8 +122,9 @@ def test_json_ld_metadata() -> None:
 def test_no_rule_names_a_site() -> None:
     """Extraction must generalise: no domain, host or page is named in its code (schema.org is
     the JSON-LD vocabulary, not a site)."""
-    source = "\n".join(p.read_text() for p in Path("server/extract").glob("*.py"))
+    source = "\n".join(p.read_text() for p in Path("server/credlens/extract").glob("*.py"))
     source = source.replace("schema.org", "")
-    domains = re.findall(r"\b[a-z0-9-]+\.(?:com|org|net|co\.uk|com\.br|ru|it|de|kr|jp|info)\b",
-                         source)  # fmt: skip
+    domains = re.findall(
+        r"\b[a-z0-9-]+\.(?:com|org|net|co\.uk|com\.br|ru|it|de|kr|jp|info)\b", source
+    )
     assert not domains, domains

@@ -1,6 +1,6 @@
 """Metadata on real pages agrees with what each page declares about itself.
 
-The expected values are read here independently of ``server.extract`` (the standard library's
+The expected values are read here independently of ``credlens.extract`` (the standard library's
 ``html.parser`` and ``json``), from JSON-LD and meta tags; a field is checked on every page that
 declares it.
 """
@@ -15,13 +15,20 @@ from urllib.parse import urljoin
 
 import pytest
 
-from server.bench.extract import Page
-from server.extract import extract
+from credlens.extract import extract
+from credlens_bench.extract import Page
 
 ARTICLE_TYPES = {
-    "Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting", "WebPage",
-    "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting", "Report",
-}  # fmt: skip
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "BlogPosting",
+    "WebPage",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "LiveBlogPosting",
+    "Report",
+}
 
 
 class Declared(HTMLParser):
@@ -117,8 +124,11 @@ def test_site_name_is_declared(tuning_pages: list[Page]) -> None:
     wrong = []
     for page in tuning_pages:
         d = declared(page)
-        candidates = [norm(v) for k in ("og:site_name", "application-name", "publisher")
-                      for v in d.meta.get(k, [])]  # fmt: skip
+        candidates = [
+            norm(v)
+            for k in ("og:site_name", "application-name", "publisher")
+            for v in d.meta.get(k, [])
+        ]
         for obj in d.jsonld:
             candidates += names(obj.get("publisher"))
             kind = obj.get("@type")
@@ -144,8 +154,17 @@ def test_canonical_url_is_declared(tuning_pages: list[Page]) -> None:
 
 
 def test_published_date_is_declared(tuning_pages: list[Page]) -> None:
-    keys = ("article:published_time", "datepublished", "pubdate", "publishdate", "date",
-            "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date")  # fmt: skip
+    keys = (
+        "article:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "sailthru.date",
+        "parsely-pub-date",
+    )
     wrong, checked = [], 0
     for page in tuning_pages:
         d = declared(page)
@@ -186,13 +205,17 @@ def test_declared_authors_are_found(tuning_pages: list[Page]) -> None:
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        ("<html><head><title>Storm hits coast | Daily Planet</title>"
-         '<meta property="og:site_name" content="Daily Planet"></head><body></body></html>',
-         "Storm hits coast"),
-        ("<html><head><title>Storm hits coast - Daily Planet</title></head><body></body></html>",
-         "Storm hits coast"),
+        (
+            "<html><head><title>Storm hits coast | Daily Planet</title>"
+            '<meta property="og:site_name" content="Daily Planet"></head><body></body></html>',
+            "Storm hits coast",
+        ),
+        (
+            "<html><head><title>Storm hits coast - Daily Planet</title></head><body></body></html>",
+            "Storm hits coast",
+        ),
         ("<html><body><h1> Storm  hits coast </h1></body></html>", "Storm hits coast"),
     ],
-)  # fmt: skip
+)
 def test_title_sources(html: str, expected: str) -> None:
     assert extract(html).title == expected

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.bench.extract import Page
-from server.bench.metric import score_page, summarize
-from server.extract import extract
+from credlens.extract import extract
+from credlens_bench.extract import Page
+from credlens_bench.metric import score_page, summarize
 
 #: The issue's targets (best peer measured here: trafilatura, F1 0.960).
 MIN_F1 = 0.965

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.bench.metric import bootstrap_f1_std, score_page, shingles, summarize, tokens
+from credlens_bench.metric import bootstrap_f1_std, score_page, shingles, summarize, tokens
 
 
 def test_tokens_keep_case_and_drop_punctuation() -> None:

@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from server.cli import main
-from server.model import DEFAULT_BUNDLE, BundleError, ModelSlot, Scorer, load_bundle
-from server.schemas import Article
+from credlens.cli import main
+from credlens.model import BundleError, ModelSlot, Scorer, load_bundle
+from credlens.schemas import Article
+from credlens.settings import DEFAULT_BUNDLE
 
 MODELS = DEFAULT_BUNDLE.parent
 SMALL = MODELS / "credlens-tfidf-small"
@@ -233,8 +234,9 @@ def test_cli_check(tmp_path: Path) -> None:
 def test_serving_imports_no_training_dependency() -> None:
     code = (
         "import sys\n"
-        "from server.model import load_bundle, DEFAULT_BUNDLE\n"
-        "from server.extract import extract\n"
+        "from credlens.model import load_bundle\n"
+        "from credlens.settings import DEFAULT_BUNDLE\n"
+        "from credlens.extract import extract\n"
         "s = load_bundle(DEFAULT_BUNDLE)\n"
         "a = extract('<html><body><article><p>' + 'The council met on Monday and voted. ' * 30"
         " + '</p></article></body></html>')\n"

@@ -11,12 +11,12 @@ from functools import cache
 import numpy as np
 import pytest
 
-from server.extract import extract
-from server.model import DEFAULT_BUNDLE, Scorer, Scoring, load_bundle
-from server.model.text import detect_language, split_sentences
-from server.schemas import Article
-
-from .conftest import SCRAPINGHUB
+from credlens.extract import extract
+from credlens.model import Scorer, Scoring, load_bundle
+from credlens.schemas import Article
+from credlens.settings import DEFAULT_BUNDLE
+from credlens.text import detect_language, split_sentences
+from tests.conftest import SCRAPINGHUB
 
 PAGES = SCRAPINGHUB
 

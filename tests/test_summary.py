@@ -3,19 +3,15 @@ context or boilerplate, on real pages of the tuning set and on hand-written inpu
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
-from server import headline_rules as R
-from server.model import Scoring
-from server.model.text import split_sentences
-from server.salience import centrality, tfidf_vectors
-from server.schemas import Article, HeadlineSignals
-from server.summary import ineligible_reason, select_sentences, summarize
-
-from .scored_pages import ScoredPage, scored_pages
+from credlens.schemas import Article
+from credlens.suggest import rules as R
+from credlens.suggest.salience import centrality, tfidf_vectors
+from credlens.suggest.summary import ineligible_reason, select_sentences, summarize
+from credlens.text import split_sentences
+from tests.scored_pages import ScoredPage, scored_pages
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +19,7 @@ def pages() -> tuple[ScoredPage, ...]:
     return scored_pages()
 
 
-def _check(summary: list[str], scoring: Scoring, max_sentences: int = 3) -> None:
-    sentences = scoring.sentences
+def _check(summary: list[str], sentences: list[str], max_sentences: int = 3) -> None:
     assert len(summary) <= max(min(max_sentences, R.SUMMARY_MAX_SENTENCES), 2)
     # Fewer than two only when the article itself is that short.
     assert len(summary) >= min(R.SUMMARY_MIN_SENTENCES, len(sentences))
@@ -37,8 +32,11 @@ def _check(summary: list[str], scoring: Scoring, max_sentences: int = 3) -> None
 def test_real_pages(pages: tuple[ScoredPage, ...], max_sentences: int) -> None:
     eligible_pages = 0
     for page in pages:
-        summary = summarize(page.article, page.scoring, max_sentences=max_sentences)
-        _check(summary, page.scoring, max_sentences)
+        scoring = page.scoring
+        summary = summarize(
+            page.article, scoring.sentences, scoring.embeddings, max_sentences=max_sentences
+        )
+        _check(summary, scoring.sentences, max_sentences)
         eligible = [s for s in page.scoring.sentences if ineligible_reason(s) is None]
         if len(eligible) >= max_sentences:
             eligible_pages += 1
@@ -50,8 +48,8 @@ def test_real_pages(pages: tuple[ScoredPage, ...], max_sentences: int) -> None:
 def test_real_pages_without_embeddings(pages: tuple[ScoredPage, ...]) -> None:
     # The TF-IDF bundle gives no embeddings: the summary falls back to lexical centrality.
     for page in pages[:30]:
-        scoring = dataclasses.replace(page.scoring, embeddings=None)
-        _check(summarize(page.article, scoring), scoring)
+        sentences = page.scoring.sentences
+        _check(summarize(page.article, sentences, None), sentences)
 
 
 def test_no_near_duplicates(pages: tuple[ScoredPage, ...]) -> None:
@@ -59,16 +57,12 @@ def test_no_near_duplicates(pages: tuple[ScoredPage, ...]) -> None:
         emb = page.scoring.embeddings
         if emb is None:
             continue
-        summary = summarize(page.article, page.scoring, max_sentences=4)
+        summary = summarize(page.article, page.scoring.sentences, emb, max_sentences=4)
         idx = [page.scoring.sentences.index(s) for s in summary]
         for a in idx:
             for b in idx:
                 if a < b:
                     assert float(emb[a] @ emb[b]) < R.DUPLICATE_COSINE
-
-
-def _scoring(sentences: list[str]) -> Scoring:
-    return Scoring("en", True, None, None, HeadlineSignals(), sentences, None)
 
 
 ARTICLE = [
@@ -84,7 +78,7 @@ ARTICLE = [
 
 
 def test_hand_written_rules() -> None:
-    summary = summarize(Article(text="\n".join(ARTICLE)), _scoring(ARTICLE), max_sentences=3)
+    summary = summarize(Article(text="\n".join(ARTICLE)), ARTICLE, None, max_sentences=3)
     assert summary[0] == ARTICLE[0]
     assert len(summary) == 3
     assert ARTICLE[3] not in summary[1:]  # the duplicate
@@ -116,17 +110,18 @@ def test_ineligible_reason(sentence: str, reason: str | None) -> None:
 
 def test_short_articles_and_bounds() -> None:
     one = ["Only one sentence is in this article about the harbour."]
-    assert summarize(Article(text=one[0]), _scoring(one)) == one
-    assert summarize(Article(), _scoring([])) == []
+    assert summarize(Article(text=one[0]), one, None) == one
+    assert summarize(Article(), [], None) == []
     # max_sentences is clamped to 2-4.
     many = [f"Sentence number {i} reports a distinct fact about topic {i * 7}." for i in range(9)]
-    assert len(summarize(Article(text=" ".join(many)), _scoring(many), max_sentences=9)) == 4
-    assert len(summarize(Article(text=" ".join(many)), _scoring(many), max_sentences=1)) == 2
+    article = Article(text=" ".join(many))
+    assert len(summarize(article, many, None, max_sentences=9)) == 4
+    assert len(summarize(article, many, None, max_sentences=1)) == 2
 
 
 def test_sentences_are_split_when_the_scorer_gave_none() -> None:
     text = "The port reopened on Tuesday after repairs. Ships queued for two days to enter it."
-    summary = summarize(Article(text=text), _scoring([]))
+    summary = summarize(Article(text=text), [], None)
     assert summary == split_sentences(text)
 
 

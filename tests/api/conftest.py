@@ -18,11 +18,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from server.app import create_app
-from server.bench.extract import Page
-from server.extract import extract
-from server.model.text import detect_language
-from server.settings import Settings
+from credlens.api.app import create_app
+from credlens.extract import extract
+from credlens.settings import Settings
+from credlens.text import detect_language
+from credlens_bench.extract import Page
 
 Client = AsyncTestClient[Litestar]
 MakeClient = Callable[..., Awaitable[Client]]
@@ -125,11 +125,22 @@ def start_redis(workdir: Path, port: int | None = None) -> tuple[subprocess.Pope
 
     port = port or free_port()
     proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
+        [
+            exe,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    )
     url = f"redis://127.0.0.1:{port}/0"
     with redis.Redis.from_url(url) as client:
         deadline = time.monotonic() + 10

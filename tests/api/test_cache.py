@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from server.bench.extract import Page
-from server.cache import TRACKING_PARAMS, canonical_url, fingerprint
-from server.errors import InvalidRequest
-from server.model import DEFAULT_BUNDLE
-
-from .conftest import Client, MakeClient, concurrently, metric
+from credlens.cache.urls import TRACKING_PARAMS, canonical_url
+from credlens.errors import InvalidRequest
+from credlens.pipeline import fingerprint
+from credlens.settings import DEFAULT_BUNDLE
+from credlens_bench.extract import Page
+from tests.api.conftest import Client, MakeClient, concurrently, metric
 
 pytestmark = pytest.mark.anyio
 
@@ -28,15 +28,28 @@ TEXT = (
     ("url", "canonical"),
     [
         ("HTTPS://News.Example.COM/a/B?x=1#frag", "https://news.example.com/a/B?x=1"),
-        ("https://a.org/p?utm_source=tw&id=3&utm_medium=x&fbclid=abc&gclid=9", "https://a.org/p?id=3"),
+        (
+            "https://a.org/p?utm_source=tw&id=3&utm_medium=x&fbclid=abc&gclid=9",
+            "https://a.org/p?id=3",
+        ),
         ("https://a.org/p?b=2&a=1&UTM_CAMPAIGN=z", "https://a.org/p?b=2&a=1"),
         ("http://a.org:80/p", "http://a.org/p"),
         ("https://a.org:8443/p", "https://a.org:8443/p"),
         ("https://user:pw@a.org", "https://a.org/"),
         ("https://a.org/p?q=a%20b&empty=", "https://a.org/p?q=a%20b&empty="),
         ("https://[::1]:8000/x", "https://[::1]:8000/x"),
+        # RFC 3986 normalisation of the host and path (w3lib), the query in its order.
+        ("https://a.org/%7Euser/x", "https://a.org/~user/x"),
+        ("https://a.org/x/../k/./p", "https://a.org/k/p"),
+        ("https://münchen.de/straße", "https://xn--mnchen-3ya.de/stra%C3%9Fe"),
+        ("https://xn--mnchen-3ya.de/stra%C3%9Fe", "https://xn--mnchen-3ya.de/stra%C3%9Fe"),
+        ("https://a.org./p", "https://a.org/p"),
+        # A fragment that routes a single-page app names a page; an anchor does not.
+        ("https://a.org/#/story/1", "https://a.org/#/story/1"),
+        ("https://a.org/#!story-2", "https://a.org/#!story-2"),
+        ("https://a.org/p#section-3", "https://a.org/p"),
     ],
-)  # fmt: skip
+)
 def test_canonical_url(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import msgspec
 from click.testing import CliRunner
 
-from server.bench.extract import Page
-from server.cli import main
-from server.schemas import Analysis, ErrorBody
+from credlens.cli import main
+from credlens.schemas import Analysis, ErrorBody
+from credlens_bench.extract import Page
 
 
 def _write(tmp: Path, page: Page, name: str) -> Path:
@@ -23,8 +23,9 @@ def test_analyze_json_for_pages(
     tmp_path: Path, english_pages: list[Page], foreign_page: Page
 ) -> None:
     english = _write(tmp_path, english_pages[0], "en")
-    result = CliRunner().invoke(main, ["analyze", str(english), "--url", english_pages[0].url,
-                                       "--json"])  # fmt: skip
+    result = CliRunner().invoke(
+        main, ["analyze", str(english), "--url", english_pages[0].url, "--json"]
+    )
     assert result.exit_code == 0, result.output
     analysis = msgspec.json.decode(result.stdout.strip(), type=Analysis)
     assert analysis.scores is not None and analysis.url.startswith("http")

@@ -8,12 +8,11 @@ import json
 import msgspec
 import pytest
 
-from server import examples
-from server.bench.extract import Page
-from server.cache import canonical_url
-from server.schemas import Analysis, ErrorBody, Health, ModelStatus
-
-from .conftest import Client, MakeClient, metric
+from credlens.api import examples
+from credlens.cache import canonical_url
+from credlens.schemas import Analysis, ErrorBody, Health, ModelStatus
+from credlens_bench.extract import Page
+from tests.api.conftest import Client, MakeClient, metric
 
 pytestmark = pytest.mark.anyio
 
@@ -39,8 +38,15 @@ async def test_analyze_html_page_returns_a_full_analysis(
         assert 0 <= value <= 10 and round(value, 1) == value
     mean = (scores.objectivity + scores.accuracy + scores.transparency) / 3
     assert abs(scores.average - mean) <= 0.051
-    evidence = [e for d in (analysis.details.objectivity, analysis.details.accuracy,
-                            analysis.details.transparency) for e in d.evidence]  # fmt: skip
+    evidence = [
+        e
+        for d in (
+            analysis.details.objectivity,
+            analysis.details.accuracy,
+            analysis.details.transparency,
+        )
+        for e in d.evidence
+    ]
     assert evidence and all(e.text and e.label and -1 <= e.weight <= 1 for e in evidence)
     assert analysis.details.objectivity.explanation
     assert analysis.headline.clickbait_probability is not None
@@ -92,8 +98,16 @@ async def test_model_health_ready_metrics(client: Client) -> None:
     assert await metric(client, "credlens_model_runs_total") == 1
     assert await metric(client, "credlens_inference_seconds_count") == 1
     model = status.model
-    assert await metric(client, "credlens_model_info", name=model.name, version=model.version,
-                        sha256=model.sha256) == 1  # fmt: skip
+    assert (
+        await metric(
+            client,
+            "credlens_model_info",
+            name=model.name,
+            version=model.version,
+            sha256=model.sha256,
+        )
+        == 1
+    )
 
 
 async def test_malformed_json_is_400(client: Client) -> None:
@@ -206,8 +220,10 @@ async def test_rate_limit_is_429(make_client: MakeClient) -> None:
 
 
 async def test_cors_allows_the_extension_only(client: Client) -> None:
-    preflight = {"access-control-request-method": "POST",
-                 "access-control-request-headers": "content-type"}  # fmt: skip
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+    }
     for origin in ("chrome-extension://abcdefghijklmnop", "moz-extension://1b2c-3d4e"):
         r = await client.options("/v1/analyze", headers={"origin": origin, **preflight})
         assert r.status_code in (200, 204)

@@ -20,13 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from server import examples
-from server.app import create_app
-from server.bench.extract import Page
-from server.schemas import ErrorBody
-from server.settings import Settings
-
-from .conftest import Client, MakeClient
+from credlens.api import examples
+from credlens.api.app import create_app
+from credlens.schemas import ErrorBody
+from credlens.settings import Settings
+from credlens_bench.extract import Page
+from tests.api.conftest import Client, MakeClient
 
 pytestmark = pytest.mark.anyio
 
@@ -83,23 +82,51 @@ GERMAN = (
 
 CASES: list[Case] = [
     # --- Not JSON, or JSON that is broken --------------------------------------------------
-    Case("truncated-json", body=b'{"url": "https://a.org/x", "text": ', status=400,
-         error="malformed_json"),
+    Case(
+        "truncated-json",
+        body=b'{"url": "https://a.org/x", "text": ',
+        status=400,
+        error="malformed_json",
+    ),
     Case("single-quotes", body=b"{'url': 'https://a.org/x'}", status=400, error="malformed_json"),
-    Case("trailing-comma", body=b'{"url": "https://a.org/x", "text": "t",}', status=400,
-         error="malformed_json"),
+    Case(
+        "trailing-comma",
+        body=b'{"url": "https://a.org/x", "text": "t",}',
+        status=400,
+        error="malformed_json",
+    ),
     Case("empty-body", body=b""),
     Case("whitespace-body", body=b" \n\t ", status=400, error="malformed_json"),
-    Case("nan-literal", body=b'{"url": "https://a.org/x", "text": NaN}', status=400,
-         error="malformed_json"),
-    Case("invalid-utf8", body=b'{"url": "https://a.org/x", "text": "caf\xe9 \xff\xfe"}',
-         status=400, error="malformed_json"),
-    Case("utf16-body", body=json.dumps(text_req()).encode("utf-16"), status=400,
-         error="malformed_json"),
-    Case("raw-nul-in-json", body=b'{"url": "https://a.org/x", "text": "a\x00b"}', status=400,
-         error="malformed_json"),
-    Case("binary-as-json", body=os.urandom(4096).replace(b"{", b"x"), status=400,
-         error="malformed_json"),
+    Case(
+        "nan-literal",
+        body=b'{"url": "https://a.org/x", "text": NaN}',
+        status=400,
+        error="malformed_json",
+    ),
+    Case(
+        "invalid-utf8",
+        body=b'{"url": "https://a.org/x", "text": "caf\xe9 \xff\xfe"}',
+        status=400,
+        error="malformed_json",
+    ),
+    Case(
+        "utf16-body",
+        body=json.dumps(text_req()).encode("utf-16"),
+        status=400,
+        error="malformed_json",
+    ),
+    Case(
+        "raw-nul-in-json",
+        body=b'{"url": "https://a.org/x", "text": "a\x00b"}',
+        status=400,
+        error="malformed_json",
+    ),
+    Case(
+        "binary-as-json",
+        body=os.urandom(4096).replace(b"{", b"x"),
+        status=400,
+        error="malformed_json",
+    ),
     Case("nested-json-100k", body=_nested_json(100_000), status=400, error="malformed_json"),
     # --- Wrong shapes and types ------------------------------------------------------------
     Case("json-null", json=None, body=b"null"),
@@ -134,73 +161,161 @@ CASES: list[Case] = [
     Case("url-with-nul", json=text_req(url="https://a.org/\x00x")),
     Case("url-fullwidth-scheme", json=text_req(url="ｈｔｔｐｓ://a.org/x")),
     Case("url-userinfo-trick", json=text_req(url="https://bank.example@evil.example/x")),
-    Case("url-zero-width-space-host", json=text_req(url="https://a\u200b.org/x"),
-         status=200, error=None),
-    Case("url-rtl-override", json=text_req(url="https://a.org/\u202egpj.exe"), status=200,
-         error=None),
-    Case("url-idn-homograph", json=text_req(url="https://\u0430pple.com/news"), status=200,
-         error=None),
-    Case("url-percent-encoded-garbage", json=text_req(url="https://a.org/%ff%00%zz?q=%"),
-         status=200, error=None),
+    Case(
+        "url-zero-width-space-host",
+        json=text_req(url="https://a\u200b.org/x"),
+        status=200,
+        error=None,
+    ),
+    Case(
+        "url-rtl-override", json=text_req(url="https://a.org/\u202egpj.exe"), status=200, error=None
+    ),
+    Case(
+        "url-idn-homograph",
+        json=text_req(url="https://\u0430pple.com/news"),
+        status=200,
+        error=None,
+    ),
+    Case(
+        "url-percent-encoded-garbage",
+        json=text_req(url="https://a.org/%ff%00%zz?q=%"),
+        status=200,
+        error=None,
+    ),
     # --- Sizes, bombs, encodings ------------------------------------------------------------
-    Case("body-over-limit", json=text_req(text="word " * (LIMIT // 5 + 10)), status=413,
-         error="body_too_large"),
+    Case(
+        "body-over-limit",
+        json=text_req(text="word " * (LIMIT // 5 + 10)),
+        status=413,
+        error="body_too_large",
+    ),
     Case("gzip-bomb", body=GZIP_BOMB, headers=GZ, status=413, error="body_too_large"),
-    Case("gzip-truncated", body=gzip.compress(json.dumps(text_req()).encode())[:-12],
-         headers=GZ, status=400, error="malformed_body"),
-    Case("gzip-not-gzip", body=b"plainly not gzip", headers=GZ, status=400,
-         error="malformed_body"),
-    Case("brotli-encoding", body=b"\x0b\x02\x80", status=415, error="unsupported_media_type",
-         headers={"content-type": JSON_CT, "content-encoding": "br"}),
-    Case("binary-octet-stream", body=os.urandom(2048), status=415,
-         error="unsupported_media_type", headers={"content-type": "application/octet-stream"}),
-    Case("form-encoded", body=b"url=https://a.org/x&text=t", status=415,
-         error="unsupported_media_type",
-         headers={"content-type": "application/x-www-form-urlencoded"}),
-    Case("no-content-type", body=json.dumps(text_req()).encode(), headers={}, status=415,
-         error="unsupported_media_type"),
-    Case("huge-text-under-limit", json=text_req(text=(TEXT + "\n\n") * 3_000), status=200,
-         error=None),
-    Case("huge-single-word", json=text_req(text="a" * (4 << 20)), status=422,
-         error=None),
+    Case(
+        "gzip-truncated",
+        body=gzip.compress(json.dumps(text_req()).encode())[:-12],
+        headers=GZ,
+        status=400,
+        error="malformed_body",
+    ),
+    Case("gzip-not-gzip", body=b"plainly not gzip", headers=GZ, status=400, error="malformed_body"),
+    Case(
+        "brotli-encoding",
+        body=b"\x0b\x02\x80",
+        status=415,
+        error="unsupported_media_type",
+        headers={"content-type": JSON_CT, "content-encoding": "br"},
+    ),
+    Case(
+        "binary-octet-stream",
+        body=os.urandom(2048),
+        status=415,
+        error="unsupported_media_type",
+        headers={"content-type": "application/octet-stream"},
+    ),
+    Case(
+        "form-encoded",
+        body=b"url=https://a.org/x&text=t",
+        status=415,
+        error="unsupported_media_type",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    ),
+    Case(
+        "no-content-type",
+        body=json.dumps(text_req()).encode(),
+        headers={},
+        status=415,
+        error="unsupported_media_type",
+    ),
+    Case(
+        "huge-text-under-limit", json=text_req(text=(TEXT + "\n\n") * 3_000), status=200, error=None
+    ),
+    Case("huge-single-word", json=text_req(text="a" * (4 << 20)), status=422, error=None),
     Case("huge-title", json=text_req(title="Breaking! " * 200_000), status=200, error=None),
-    Case("nested-html-100k", json=req(html="<div>" * 100_000 + "text" + "</div>" * 100_000),
-         status=422, error="no_article"),
-    Case("million-tiny-elements", json=req(html="<html><body>" + "<b>" * 1_000_000),
-         status=422, error="no_article"),
-    Case("million-tiny-paragraphs", json=req(html="<p>a</p>" * 500_000), status=422,
-         error="no_article"),
-    Case("nul-bytes-in-text", json=text_req(text=TEXT.replace(" ", "\x00 ", 40)), status=200,
-         error=None),
-    Case("nul-bytes-in-html", json=req(html="<p>\x00\x00</p>" * 1000), status=422,
-         error="no_article"),
-    Case("lone-surrogate-in-text", body=b'{"url": "https://a.org/x", "text": "a \\ud800 b"}',
-         status=400, error="malformed_json"),
+    Case(
+        "nested-html-100k",
+        json=req(html="<div>" * 100_000 + "text" + "</div>" * 100_000),
+        status=422,
+        error="no_article",
+    ),
+    Case(
+        "million-tiny-elements",
+        json=req(html="<html><body>" + "<b>" * 1_000_000),
+        status=422,
+        error="no_article",
+    ),
+    Case(
+        "million-tiny-paragraphs",
+        json=req(html="<p>a</p>" * 500_000),
+        status=422,
+        error="no_article",
+    ),
+    Case(
+        "nul-bytes-in-text",
+        json=text_req(text=TEXT.replace(" ", "\x00 ", 40)),
+        status=200,
+        error=None,
+    ),
+    Case(
+        "nul-bytes-in-html", json=req(html="<p>\x00\x00</p>" * 1000), status=422, error="no_article"
+    ),
+    Case(
+        "lone-surrogate-in-text",
+        body=b'{"url": "https://a.org/x", "text": "a \\ud800 b"}',
+        status=400,
+        error="malformed_json",
+    ),
     Case("control-chars-in-text", json=text_req(text="\x01\x02\x1b[31m" * 5000), error=None),
-    Case("bidi-and-zero-width-text", json=text_req(text=("\u202e\u200b\ufeff" + TEXT) * 2),
-         status=200, error=None),
+    Case(
+        "bidi-and-zero-width-text",
+        json=text_req(text=("\u202e\u200b\ufeff" + TEXT) * 2),
+        status=200,
+        error=None,
+    ),
     # --- Empty and foreign articles ----------------------------------------------------------
     Case("empty-text", json=text_req(text=""), error="no_article"),
     Case("blank-text", json=text_req(text=" \n\n\t "), error="no_article"),
     Case("empty-html", json=req(html=""), error="no_article"),
-    Case("script-only-html", json=req(html="<script>alert(1)</script>" * 100),
-         error="no_article"),
-    Case("binary-as-html", json=req(html=os.urandom(3000).decode("latin-1")),
-         error="no_article"),
-    Case("non-english-text", json=text_req(text=GERMAN, title="Haushalt beschlossen"),
-         error="unsupported_language"),
+    Case("script-only-html", json=req(html="<script>alert(1)</script>" * 100), error="no_article"),
+    Case("binary-as-html", json=req(html=os.urandom(3000).decode("latin-1")), error="no_article"),
+    Case(
+        "non-english-text",
+        json=text_req(text=GERMAN, title="Haushalt beschlossen"),
+        error="unsupported_language",
+    ),
     # --- Other routes and methods ----------------------------------------------------------
     Case("get-analyses-no-url", method="GET", path="/v1/analyses", headers={}),
-    Case("get-analyses-javascript", method="GET", path="/v1/analyses", headers={},
-         params={"url": "javascript:alert(1)"}),
-    Case("get-analyses-huge-url", method="GET", path="/v1/analyses", headers={},
-         params={"url": "https://a.org/" + "x" * 10_000}),
+    Case(
+        "get-analyses-javascript",
+        method="GET",
+        path="/v1/analyses",
+        headers={},
+        params={"url": "javascript:alert(1)"},
+    ),
+    Case(
+        "get-analyses-huge-url",
+        method="GET",
+        path="/v1/analyses",
+        headers={},
+        params={"url": "https://a.org/" + "x" * 10_000},
+    ),
     Case("put-analyze", method="PUT", body=b"{}", status=405, error="method_not_allowed"),
-    Case("unknown-route", method="GET", path="/v1/../../etc/passwd", status=404,
-         error="not_found", headers={}),
-    Case("reload-without-token", path="/v1/model/reload", body=b"", status=403,
-         error="forbidden", headers={}),
-]  # fmt: skip
+    Case(
+        "unknown-route",
+        method="GET",
+        path="/v1/../../etc/passwd",
+        status=404,
+        error="not_found",
+        headers={},
+    ),
+    Case(
+        "reload-without-token",
+        path="/v1/model/reload",
+        body=b"",
+        status=403,
+        error="forbidden",
+        headers={},
+    ),
+]
 
 
 def _check(case: Case, r: Any, elapsed: float) -> None:
@@ -260,32 +375,41 @@ async def test_whole_corpus_in_bounded_memory_and_still_serving(make_client: Mak
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                  max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
-)  # fmt: skip
+)
 _urls = st.one_of(
     st.text(max_size=60),
-    st.builds(lambda s, rest: f"{s}://{rest}", st.sampled_from(["http", "https", "HTTPS",
-              "javascript", "data", "file", ""]), st.text(max_size=40)),
-)  # fmt: skip
+    st.builds(
+        lambda s, rest: f"{s}://{rest}",
+        st.sampled_from(["http", "https", "HTTPS", "javascript", "data", "file", ""]),
+        st.text(max_size=40),
+    ),
+)
 _bodies = st.one_of(
     st.binary(max_size=300),
     _json_values.map(lambda v: json.dumps(v).encode()),
     st.fixed_dictionaries(
         {"url": _urls},
-        optional={"text": st.text(max_size=400), "html": st.text(max_size=400),
-                  "title": st.one_of(st.none(), st.text(max_size=40)), "x": _json_values},
+        optional={
+            "text": st.text(max_size=400),
+            "html": st.text(max_size=400),
+            "title": st.one_of(st.none(), st.text(max_size=40)),
+            "x": _json_values,
+        },
     ).map(lambda d: json.dumps(d).encode("utf-8", "surrogatepass")),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=_bodies, gz=st.booleans())
 def test_any_body_is_answered_without_a_server_error(body: bytes, gz: bool) -> None:
     headers = {"content-type": JSON_CT, **({"content-encoding": "gzip"} if gz else {})}
-    r = _SYNC_CLIENT.post("/v1/analyze", content=gzip.compress(body) if gz else body,
-                          headers=headers)  # fmt: skip
+    r = _SYNC_CLIENT.post(
+        "/v1/analyze", content=gzip.compress(body) if gz else body, headers=headers
+    )
     assert r.status_code < 500, (body[:200], r.text[:300])
     assert r.status_code in (200, 400, 413, 415, 422), r.text[:300]
     if r.status_code != 200:

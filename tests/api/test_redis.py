@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import redis
 
-from server import examples
-from server.bench.extract import Page
-from server.cache import CacheEntry, RedisCache
-from server.model import DEFAULT_BUNDLE
-
-from .conftest import MakeClient, concurrently, metric, start_redis, stop
+from credlens.api import examples
+from credlens.cache import RedisCache
+from credlens.schemas import CacheEntry
+from credlens.settings import DEFAULT_BUNDLE
+from credlens_bench.extract import Page
+from tests.api.conftest import MakeClient, concurrently, metric, start_redis, stop
 
 pytestmark = pytest.mark.anyio
 

@@ -15,13 +15,13 @@ import httpx
 import pytest
 import redis
 
-from server import examples
-from server.cache import RedisCache
-from server.model import DEFAULT_BUNDLE, Scorer, load_bundle
-from server.pipeline import analyze_article, prepare
-from server.schemas import AnalyzeRequest
-
-from .conftest import Client, MakeClient, metric, start_redis, stop
+from credlens.api import examples
+from credlens.cache import RedisCache
+from credlens.model import Scorer, load_bundle
+from credlens.pipeline import analyze_article, prepare
+from credlens.schemas import AnalyzeRequest
+from credlens.settings import DEFAULT_BUNDLE
+from tests.api.conftest import Client, MakeClient, metric, start_redis, stop
 
 pytestmark = pytest.mark.anyio
 
@@ -109,8 +109,9 @@ async def test_swapping_the_model_under_load_fails_nothing(
     bodies = _bodies(8)
     scorers = {s.info.sha256: s for s in (load_bundle(DEFAULT_BUNDLE), load_bundle(SMALL_BUNDLE))}
     infos = {sha: s.info for sha, s in scorers.items()}
-    reference = {(i, sha): _reference(s, b) for sha, s in scorers.items() for i, b in
-                 enumerate(bodies)}  # fmt: skip
+    reference = {
+        (i, sha): _reference(s, b) for sha, s in scorers.items() for i, b in enumerate(bodies)
+    }
     reloads: list[httpx.Response] = []
 
     async def swap_back_and_forth(c: httpx.AsyncClient) -> None:
@@ -131,8 +132,11 @@ async def test_swapping_the_model_under_load_fails_nothing(
         body = r.json()
         model = body["model"]
         # Exactly one model version, one of the two bundles, whole.
-        matches = [sha for sha, info in infos.items() if model == {
-            "name": info.name, "version": info.version, "sha256": info.sha256}]  # fmt: skip
+        matches = [
+            sha
+            for sha, info in infos.items()
+            if model == {"name": info.name, "version": info.version, "sha256": info.sha256}
+        ]
         assert len(matches) == 1, model
         seen.add(matches[0])
         # The scores are that model's, fresh or cached: never the other model's under its name.
@@ -235,9 +239,12 @@ async def test_api_keys_guard_every_v1_route_and_the_admin_token_too(
     make_client: MakeClient,
 ) -> None:
     client = await make_client(api_keys=("k1", "k2"), admin_token="s3cret")
-    for method, path in [("GET", "/v1/model"), ("POST", "/v1/analyze"),
-                         ("GET", "/v1/analyses?url=https://a.org/"),
-                         ("POST", "/v1/model/reload")]:  # fmt: skip
+    for method, path in [
+        ("GET", "/v1/model"),
+        ("POST", "/v1/analyze"),
+        ("GET", "/v1/analyses?url=https://a.org/"),
+        ("POST", "/v1/model/reload"),
+    ]:
         r = await client.request(method, path, json=TEXT if "analyze" in path else None)
         assert r.status_code == 401 and r.json()["error"] == "unauthorized", (path, r.text)
         r = await client.request(method, path, headers={"x-api-key": "k3"})
@@ -260,7 +267,10 @@ async def test_rate_limit_is_per_key_and_per_address(make_client: MakeClient) ->
     client = await make_client(api_keys=("a", "b"), rate_limit=2)
     a, b = {"x-api-key": "a"}, {"x-api-key": "b"}
     assert [(await client.get("/v1/model", headers=a)).status_code for _ in range(3)] == [
-        200, 200, 429]  # fmt: skip
+        200,
+        200,
+        429,
+    ]
     assert (await client.get("/v1/model", headers=b)).status_code == 200  # b has its own window
     r = await client.post("/v1/analyze", json=TEXT, headers=a)
     assert r.status_code == 429 and r.json()["error"] == "rate_limited"
@@ -274,13 +284,20 @@ async def test_rate_limit_is_per_key_and_per_address(make_client: MakeClient) ->
 async def test_cors_admits_only_configured_origins(make_client: MakeClient) -> None:
     client = await make_client(cors_origins=("https://app.example.com", "chrome-extension://*"))
     preflight = {"access-control-request-method": "POST"}
-    ok = await client.options("/v1/analyze", headers={"origin": "https://app.example.com",
-                                                      **preflight})  # fmt: skip
+    ok = await client.options(
+        "/v1/analyze", headers={"origin": "https://app.example.com", **preflight}
+    )
     assert ok.status_code == 204
     assert ok.headers["access-control-allow-origin"] == "https://app.example.com"
-    for origin in ("https://app.example.com.evil.org", "https://evil.org/https://app.example.com",
-                   "http://app.example.com", "null", "https://APP.example.com.",
-                   "chrome-extension://abc/../x", "moz-extension://abc"):  # fmt: skip
+    for origin in (
+        "https://app.example.com.evil.org",
+        "https://evil.org/https://app.example.com",
+        "http://app.example.com",
+        "null",
+        "https://APP.example.com.",
+        "chrome-extension://abc/../x",
+        "moz-extension://abc",
+    ):
         for r in (
             await client.options("/v1/analyze", headers={"origin": origin, **preflight}),
             await client.get("/v1/model", headers={"origin": origin}),

@@ -11,11 +11,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from server import examples
-from server.bench.api import Server
-from server.schemas import Analysis
-
-from .conftest import Client, free_port
+from credlens.api import examples
+from credlens.schemas import Analysis
+from credlens_bench.api import Server
+from tests.api.conftest import Client, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +32,15 @@ async def test_openapi_documents_every_route(client: Client) -> None:
     assert str(doc["openapi"]).startswith("3.1")
     paths = doc["paths"]
     assert isinstance(paths, dict)
-    assert set(paths) == {"/v1/analyze", "/v1/analyses", "/v1/model", "/v1/model/reload",
-                          "/healthz", "/readyz", "/metrics"}  # fmt: skip
+    assert set(paths) == {
+        "/v1/analyze",
+        "/v1/analyses",
+        "/v1/model",
+        "/v1/model/reload",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    }
     analyze = paths["/v1/analyze"]["post"]
     assert analyze["operationId"] == "analyze" and analyze["description"]
     assert set(analyze["responses"]) >= {"200", "400", "413", "415", "422", "429", "503"}
@@ -68,7 +74,7 @@ def served() -> Iterator[str]:
     """``credlens serve`` on a free loopback port, with an admin token."""
     port = free_port()
     env = {"CREDLENS_ADMIN_TOKEN": "schema-test", "CREDLENS_CACHE_URL": ""}
-    server = Server(["-m", "server.cli", "serve", "--port", str(port)], env, "/readyz", port)
+    server = Server(["-m", "credlens.cli", "serve", "--port", str(port)], env, "/readyz", port)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -80,16 +86,40 @@ def _schemathesis(base: str, cwd: Path, *args: str) -> subprocess.CompletedProce
     exe = Path(sys.executable).parent / "schemathesis"
     # Every check that the schema can decide. positive_data_acceptance is left out: "exactly
     # one of html or text" is not expressible in the schema, so schema-valid bodies get 422.
-    checks = ",".join([
-        "not_a_server_error", "status_code_conformance", "content_type_conformance",
-        "response_headers_conformance", "response_schema_conformance", "negative_data_rejection",
-    ])  # fmt: skip
+    checks = ",".join(
+        [
+            "not_a_server_error",
+            "status_code_conformance",
+            "content_type_conformance",
+            "response_headers_conformance",
+            "response_schema_conformance",
+            "negative_data_rejection",
+        ]
+    )
     return subprocess.run(
-        [str(exe), "run", f"{base}/schema/openapi.json", "--checks", checks, "--seed", "7",
-         "--request-timeout", "30", "--no-color", "--generation-database", "none",
-         "--workers", "1", *args],
-        capture_output=True, text=True, timeout=600, check=False, cwd=cwd,
-    )  # fmt: skip
+        [
+            str(exe),
+            "run",
+            f"{base}/schema/openapi.json",
+            "--checks",
+            checks,
+            "--seed",
+            "7",
+            "--request-timeout",
+            "30",
+            "--no-color",
+            "--generation-database",
+            "none",
+            "--workers",
+            "1",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=cwd,
+    )
 
 
 @pytest.mark.slow
@@ -104,9 +134,15 @@ def test_schemathesis_finds_no_server_error(served: str, tmp_path: Path) -> None
 @pytest.mark.slow
 def test_schemathesis_reload_with_admin_token(served: str, tmp_path: Path) -> None:
     run = _schemathesis(
-        served, tmp_path, "--max-examples", "5", "--include-path", "/v1/model/reload",
-        "-H", "Authorization: Bearer schema-test",
-    )  # fmt: skip
+        served,
+        tmp_path,
+        "--max-examples",
+        "5",
+        "--include-path",
+        "/v1/model/reload",
+        "-H",
+        "Authorization: Bearer schema-test",
+    )
     assert run.returncode == 0, run.stdout[-6000:]
     run = _schemathesis(
         served, tmp_path, "--max-examples", "20", "--include-path", "/v1/model/reload"

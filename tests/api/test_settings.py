@@ -7,14 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import EXTENSION_ORIGINS, Settings, SettingsError, origin_regex
+from credlens.settings import EXTENSION_ORIGINS, Settings, SettingsError, origin_regex
 
 
 def test_from_env_reads_every_kind_of_field() -> None:
-    s = Settings.from_env({
-        "CREDLENS_PORT": "9001", "CREDLENS_BUNDLE": "models/x", "CREDLENS_CACHE_TTL": "2.5",
-        "CREDLENS_API_KEYS": "a, b,,", "CREDLENS_CACHE_URL": "", "OTHER": "ignored",
-    })  # fmt: skip
+    s = Settings.from_env(
+        {
+            "CREDLENS_PORT": "9001",
+            "CREDLENS_BUNDLE": "models/x",
+            "CREDLENS_CACHE_TTL": "2.5",
+            "CREDLENS_API_KEYS": "a, b,,",
+            "CREDLENS_CACHE_URL": "",
+            "OTHER": "ignored",
+        }
+    )
     assert s.port == 9001 and s.bundle == Path("models/x") and s.cache_ttl == 2.5
     assert s.api_keys == ("a", "b") and s.cache_url is None
     assert s.cors_origins == EXTENSION_ORIGINS

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import ROOT, SCRAPINGHUB
+from tests.conftest import ROOT, SCRAPINGHUB
 
 CHROMIUM = "/usr/bin/chromium"
 EXTENSION = ROOT / "extension"
@@ -74,7 +74,7 @@ def api() -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port"]
+    command = [sys.executable, "-m", "credlens.cli", "serve", "--host", "127.0.0.1", "--port"]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [*command, str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -131,15 +131,19 @@ def hostile_api() -> Iterator[str]:
     evidence = [{"text": HOSTILE, "label": "<b>opinion</b>", "weight": -0.5, "kind": "sentence"}]
     detail = {"explanation": HOSTILE, "evidence": evidence}
     analysis = {
-        "url": "http://127.0.0.1/x", "title": HOSTILE,
+        "url": "http://127.0.0.1/x",
+        "title": HOSTILE,
         "suggested_headline": {"text": HOSTILE, "method": "extractive"},
         "summary": [HOSTILE],
         "scores": {"objectivity": 5, "accuracy": 5, "transparency": 5, "average": 5},
         "details": {"objectivity": detail, "accuracy": detail, "transparency": detail},
-        "headline": {"clickbait_probability": 0.1}, "article": {},
-        "model": {"name": HOSTILE, "version": HOSTILE, "sha256": "x"}, "cached": False,
-        "analyzed_at": "", "timings_ms": {},
-    }  # fmt: skip
+        "headline": {"clickbait_probability": 0.1},
+        "article": {},
+        "model": {"name": HOSTILE, "version": HOSTILE, "sha256": "x"},
+        "cached": False,
+        "analyzed_at": "",
+        "timings_ms": {},
+    }
     payload = json.dumps(analysis).encode()
 
     class Hostile(BaseHTTPRequestHandler):
@@ -159,33 +163,60 @@ def hostile_api() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, with the unpacked extension in a fresh profile."""
+def driver() -> Iterator[Any]:
+    """One Playwright driver for the session: its sync API cannot be started twice at once."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="credlens-profile-")
-    ext = str(EXTENSION)
-    args = [
-        f"--disable-extensions-except={ext}", f"--load-extension={ext}", "--no-sandbox",
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-    ]  # fmt: skip
+    with sync_playwright() as p:
+        yield p
+
+
+#: Quiet, offline Chromium: no background requests, and only loopback resolves.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+]
+
+
+def launch(driver: Any, name: str, *args: str, **options: Any) -> Iterator[Any]:
+    """A persistent headless Chromium context in a fresh profile, removed afterwards."""
+    profile = tempfile.mkdtemp(prefix=f"credlens-{name}-profile-")
     try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True,
-                ignore_default_args=["--disable-extensions"], args=args,
-                viewport={"width": 1280, "height": 900},
-            )  # fmt: skip
-            try:
-                yield context
-            finally:
-                context.close()
+        context = driver.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*args, *BROWSER_ARGS],
+            viewport={"width": 1280, "height": 900},
+            **options,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium(driver: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless, with the unpacked extension in a fresh profile."""
+    ext = str(EXTENSION)
+    yield from launch(
+        driver,
+        "extension",
+        f"--disable-extensions-except={ext}",
+        f"--load-extension={ext}",
+        ignore_default_args=["--disable-extensions"],
+    )
 
 
 @pytest.fixture(scope="session")

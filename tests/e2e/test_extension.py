@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import HOSTILE, configure, free_port, get_json
+from tests.e2e.conftest import HOSTILE, configure, free_port, get_json
 
 pytestmark = pytest.mark.slow
 

@@ -1,5 +1,0 @@
-"""``python -m server.cli``: the same as the ``credlens`` command."""
-
-from . import main
-
-main()

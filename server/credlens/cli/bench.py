@@ -1,0 +1,188 @@
+"""``credlens bench``: benchmarks that run ours and a peer in one run and print the ratio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from credlens.cli.io import bundle_option, pages_option
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks: ours and the peers side by side in one run, with ratios."""
+
+
+@bench.command("extract")
+@pages_option("A folder with html/<id>.html[.gz] and ground-truth.json (Scrapinghub layout).")
+@click.option(
+    "--vs",
+    default="trafilatura,readability,resiliparse",
+    show_default=True,
+    help="Comma-separated peers (from the `bench` extra): "
+    "trafilatura, trafilatura-defaults, readability, resiliparse. 'none' for ours alone.",
+)
+@click.option("--passes", default=1, show_default=True, help="Timed passes over the pages.")
+@click.option("--limit", type=int, help="Only the first N pages (quick checks).")
+@click.option("--worst", default=0, show_default=True, help="List our N worst pages.")
+def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: int) -> None:
+    """Extraction quality (shingle P/R/F1) and speed, ours vs peers, on a gold set."""
+    from credlens_bench.extract import run_extract_bench
+
+    peers = [] if vs.strip().lower() == "none" else [p.strip() for p in vs.split(",") if p.strip()]
+    run_extract_bench(data, peers, passes=passes, limit=limit, worst=worst)
+
+
+@bench.command("model")
+@bundle_option("The model bundle to measure.")
+@pages_option("Where the 1,000-word English article is taken from (Scrapinghub layout).")
+@click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
+@click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
+def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
+    """Scoring cost of a 1,000-word article on one thread: median time, session load, RSS,
+    and the same sentences through the sentence-transformers PyTorch encoder as a ratio."""
+    from credlens_bench.model import run_model_bench
+
+    run_model_bench(bundle, data, repeats, not no_torch)
+
+
+@bench.command("headline")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/data/labels/bbc_news_headlines/dev.jsonl"),
+    show_default=True,
+    help="JSON lines with id, title (the real headline) and text (the body).",
+)
+@bundle_option("The model bundle (sentences, embeddings, clickbait head).")
+@click.option(
+    "--split",
+    type=click.Choice(["all", "tune", "eval"]),
+    default="all",
+    show_default=True,
+    help="Dev rows to run: the tuning part (70%), the held-out part (30%) or all.",
+)
+@click.option("--limit", type=int, help="Only the first N articles (quick checks).")
+@click.option("--examples", default=0, show_default=True, help="Print N suggestions.")
+@pages_option(
+    "Where `bench model`'s 1,000-word article comes from (timed alone; skipped if absent).",
+    name="--long-article",
+    must_exist=False,
+)
+def bench_headline(
+    data: Path, bundle: Path, split: str, limit: int | None, examples: int, long_article: Path
+) -> None:
+    """Suggested headlines generated from the body alone vs the real ones: ROUGE-1/ROUGE-L F
+    for ours and two baselines (first sentence cut to 12 words, sentence closest to the
+    centroid), clickbait probability of ours and of the originals, how often the original is
+    kept, and the time headline + summary add to scoring per 1,000 words."""
+    from credlens_bench.headline import run_headline_bench
+
+    run_headline_bench(
+        data, bundle, split=split, limit=limit, examples=examples, long_article=long_article
+    )
+
+
+@bench.command("api")
+@pages_option("The tuning-set pages sent to the service (Scrapinghub layout).")
+@click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn"]),
+    default="granian",
+    show_default=True,
+    help="ASGI server for ours, the bare handler and the naive stack.",
+)
+@click.option("--limit", default=60, show_default=True, help="English pages used (0 = all).")
+@click.option("--concurrency", default=4, show_default=True, help="Requests in flight (pages/s).")
+@click.option("--seconds", default=5.0, show_default=True, help="Length of each wrk round.")
+@click.option("--rounds", default=3, show_default=True, help="Alternating wrk rounds.")
+@click.option("--connections", default=32, show_default=True, help="wrk connections.")
+@click.option("--no-naive", is_flag=True, help="Skip the trafilatura + torch naive stack.")
+def bench_api(
+    data: Path,
+    server: str,
+    limit: int,
+    concurrency: int,
+    seconds: float,
+    rounds: int,
+    connections: int,
+    no_naive: bool,
+) -> None:
+    """The service on loopback: uncached and cached latency and throughput, beside a bare
+    Litestar handler and a naive trafilatura + sentence-transformers stack, in one run."""
+    from credlens_bench.api import run_api_bench
+
+    run_api_bench(
+        data,
+        server=server,
+        limit=limit or None,
+        concurrency=concurrency,
+        seconds=seconds,
+        rounds=rounds,
+        connections=connections,
+        naive=not no_naive,
+    )
+
+
+@bench.command("soak")
+@pages_option("The tuning-set pages sent to the service (Scrapinghub layout).")
+@click.option("--minutes", default=5.0, show_default=True, help="Length of the soak.")
+@click.option("--load", default=0.8, show_default=True, help="Soak rate, share of capacity.")
+@click.option("--overload", default=3.0, show_default=True, help="Overload rate, x capacity.")
+@click.option("--cached", default=0.5, show_default=True, help="Share of cached requests.")
+@click.option("--concurrency", default=4, show_default=True, help="Clients measuring capacity.")
+@click.option(
+    "--capacity-seconds",
+    default=20.0,
+    show_default=True,
+    help="Length of the capacity and recovery measurements.",
+)
+@click.option("--overload-seconds", default=20.0, show_default=True, help="Length of overload.")
+@click.option("--limit", default=40, show_default=True, help="English pages used.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Figures as JSON.")
+def bench_soak(
+    data: Path,
+    minutes: float,
+    load: float,
+    overload: float,
+    cached: float,
+    concurrency: int,
+    capacity_seconds: float,
+    overload_seconds: float,
+    limit: int,
+    json_out: Path | None,
+) -> None:
+    """A bounded soak at ~80% of measured capacity (errors, RSS growth), then 3x overload
+    (503 + Retry-After) and recovery, against `credlens serve` on 127.0.0.1. Exits 1 if a
+    check fails."""
+    import json
+
+    from credlens_bench.soak import figures_json, run_soak_bench
+
+    figures = run_soak_bench(
+        data,
+        minutes=minutes,
+        load=load,
+        overload=overload,
+        cached=cached,
+        concurrency=concurrency,
+        capacity_seconds=capacity_seconds,
+        overload_seconds=overload_seconds,
+        limit=limit,
+    )
+    if json_out is not None:
+        json_out.write_text(json.dumps(figures_json(figures), indent=2))
+    if not figures.passed:
+        raise SystemExit(1)
+
+
+@bench.command("middleware")
+@click.option("--repeats", default=2000, show_default=True, help="Requests per variant per round.")
+@click.option("--rounds", default=7, show_default=True, help="Rounds (variants alternate).")
+def bench_middleware(repeats: int, rounds: int) -> None:
+    """Per-request cost of each HTTP middleware (ours and Litestar's), in process, no sockets:
+    the figures behind keeping or replacing a hand-written piece."""
+    from credlens_bench.middleware import run_middleware_bench
+
+    run_middleware_bench(repeats, rounds)

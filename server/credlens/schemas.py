@@ -1,0 +1,221 @@
+"""Wire types: every Struct that crosses a process boundary is defined here.
+
+``Base`` keeps field names as written (snake_case on the wire) and never forbids unknown
+fields, so clients built against an older version keep working when fields are added. New
+fields always get a default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, kw_only=True):
+    """Shared options for wire types (keyword-only construction, fields in declared order)."""
+
+
+class Link(Base):
+    """A hyperlink found in the article body."""
+
+    href: str
+    """Absolute URL when the page URL is known, otherwise as written in the page."""
+    text: str
+    """Anchor text, whitespace-normalised."""
+
+
+class Article(Base):
+    """What extraction found in a page. Every field may be empty; ``reason`` says why."""
+
+    title: str | None = None
+    """Headline: JSON-LD ``headline``, ``og:title``/``twitter:title``, the main ``h1`` or
+    ``<title>`` without its site-name suffix."""
+    text: str = ""
+    """Main body, paragraphs separated by a blank line."""
+    paragraphs: list[str] = msgspec.field(default_factory=list)
+    byline: str | None = None
+    authors: list[str] = msgspec.field(default_factory=list)
+    published: str | None = None
+    """ISO 8601 publication date-time (or date), from JSON-LD, meta tags or ``<time>``."""
+    modified: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    """Primary language subtag declared by the page (``en``, ``pt``...), lower-case."""
+    canonical_url: str | None = None
+    description: str | None = None
+    links: list[Link] = msgspec.field(default_factory=list)
+    word_count: int = 0
+    reason: str | None = None
+    """Set when no article body was found: ``empty_input``, ``no_body``, ``no_article``,
+    ``not_html`` or ``error``."""
+
+
+# --- Analysis (the API's response) -----------------------------------------------------------
+
+Score = Annotated[
+    float, msgspec.Meta(ge=0, le=10, description="0-10, higher = closer to journalistic standards")
+]
+Weight = Annotated[float, msgspec.Meta(ge=-1, le=1)]
+Probability = Annotated[float, msgspec.Meta(ge=0, le=1)]
+
+
+class Evidence(Base):
+    """One reason behind a score: a sentence of the article or a measured signal."""
+
+    text: str
+    """The sentence as it appears in the article, or a short description of the signal."""
+    label: str
+    """What the model saw: ``opinion``, ``loaded_language``, ``attributed``, ``named_source``,
+    ``specific_claim``, ``clickbait_headline``..."""
+    weight: Weight
+    """Signed contribution: negative lowered the score, positive raised it."""
+    kind: Literal["sentence", "signal"] = "sentence"
+
+
+class ScoreDetail(Base):
+    explanation: str
+    """One or two plain sentences on what moved this score."""
+    evidence: list[Evidence] = msgspec.field(default_factory=list)
+
+
+class Scores(Base):
+    objectivity: Score
+    accuracy: Score
+    transparency: Score
+    average: Score
+
+
+class ScoreDetails(Base):
+    objectivity: ScoreDetail
+    accuracy: ScoreDetail
+    transparency: ScoreDetail
+
+
+class SuggestedHeadline(Base):
+    text: str
+    method: Literal["kept_original", "extractive", "compressed", "lead"] = "extractive"
+    """How it was made: the original kept because it is already neutral, a sentence of the
+    article, a sentence compressed to headline length, or the lead as a last resort."""
+
+
+class HeadlineSignals(Base):
+    clickbait_probability: Probability | None = None
+    """Probability that the original headline is clickbait (None when there is none)."""
+
+
+class ArticleMeta(Base):
+    byline: str | None = None
+    authors: list[str] = msgspec.field(default_factory=list)
+    published: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    word_count: int = 0
+
+
+class ModelInfo(Base):
+    name: str
+    version: str
+    sha256: str
+    """Hash of the bundle's manifest: names exactly one model build."""
+
+
+class Analysis(Base):
+    url: str
+    """Canonical URL (the cache key without the model id)."""
+    title: str | None = None
+    suggested_headline: SuggestedHeadline | None = None
+    summary: list[str] = msgspec.field(default_factory=list)
+    scores: Scores | None = None
+    """None when the text is not scored (unsupported language)."""
+    details: ScoreDetails | None = None
+    headline: HeadlineSignals = msgspec.field(default_factory=HeadlineSignals)
+    article: ArticleMeta = msgspec.field(default_factory=ArticleMeta)
+    model: ModelInfo | None = None
+    cached: bool = False
+    analyzed_at: str = ""
+    """ISO 8601 UTC time the analysis was computed (not when it was served)."""
+    timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
+
+
+# --- Requests and service responses (the HTTP API) --------------------------------------------
+
+#: An absolute http(s) URL with a host (the rest is checked when it is canonicalised).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"
+HttpUrl = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=8,
+        max_length=4096,
+        pattern=URL_PATTERN,
+        description="The page's absolute http(s) URL; the cache key is its canonical form.",
+    ),
+]
+
+
+class AnalyzeRequest(Base):
+    """A page to analyse: its URL with either the page's ``html`` or its article ``text``.
+
+    The service never fetches ``url``; it is the cache key, resolves relative links and tells
+    the outlet. Unknown fields are ignored.
+    """
+
+    url: HttpUrl
+    html: str | None = None
+    """The page's HTML as the browser has it (sent by the extension)."""
+    text: str | None = None
+    """The article's text, paragraphs separated by blank lines (instead of ``html``)."""
+    title: str | None = None
+    """The original headline, with ``text`` (``html`` carries its own)."""
+
+    def __post_init__(self) -> None:
+        if (self.html is None) == (self.text is None):
+            raise ValueError("send exactly one of `html` or `text`")
+
+
+class ErrorBody(Base, omit_defaults=True):
+    """Every error response: a stable machine-readable ``error`` and a human ``detail``
+    (``analysis`` only where it says so)."""
+
+    error: str
+    """``malformed_json``, ``validation_error``, ``body_too_large``, ``unsupported_media_type``,
+    ``no_article``, ``unsupported_language``, ``not_found``, ``unauthorized``, ``forbidden``,
+    ``rate_limited``, ``overloaded``, ``timeout``, ``not_ready``, ``bad_bundle``..."""
+    detail: str
+    analysis: Analysis | None = None
+    """With ``unsupported_language``: the page's metadata, without scores."""
+
+
+class ModelStatus(Base):
+    """The bundle that serves, and its model card (Markdown)."""
+
+    model: ModelInfo
+    kind: str
+    """``encoder`` (sentence encoder + heads) or ``text`` (TF-IDF graph on raw strings)."""
+    languages: list[str]
+    card: str
+
+
+class Health(Base):
+    status: Literal["ok", "ready"]
+    model: ModelInfo | None = None
+
+
+# --- Between processes, through the shared cache (Redis) ---------------------------------------
+
+
+class CacheEntry(msgspec.Struct, array_like=True, frozen=True):
+    """One cached analysis (MessagePack in Redis, as is in memory)."""
+
+    fingerprint: str
+    """Of the extracted headline and text: the same URL with a changed article misses."""
+    body: bytes
+    """The ``Analysis`` as JSON, encoded with ``cached: true``: a hit needs no encoding."""
+
+
+class ReloadEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """Published on the shared cache's channel after a successful model reload."""
+
+    kind: str = "reload"
+    origin: str
+    """The process that reloaded (it does not reload again)."""

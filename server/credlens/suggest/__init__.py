@@ -1,0 +1,1 @@
+"""What the reader sees besides the scores: a suggested headline and a short summary."""

@@ -1,0 +1,161 @@
+"""Headline tense: find a sentence's main verb and put it the way headlines say it.
+
+``compress`` calls ``headline_tense`` on the tokens of a sentence once the asides are gone:
+present tense for past events ("has risen" → "rises"), "to" for the future ("will sell" →
+"to sell"), passives and perfects without their auxiliaries ("has been fined" → "fined").
+Verb forms (lemma, past, participle, third person) come from lemminflect's English lexicon;
+what is left here is the part no library does without a tagger: which word is the main verb,
+and whether its subject is plural.
+"""
+
+from __future__ import annotations
+
+from lemminflect import getInflection, getLemma
+
+from credlens.suggest import rules as R
+from credlens.suggest.tokens import bare
+
+#: The participles of the irregular verbs taken for verbs ("risen", "taken", "cut"). Built at
+#: import, which loads lemminflect's lexicon (~0.4 s) then rather than on the first request.
+_PARTICIPLES = R.EXTRA_PARTICIPLES | frozenset(
+    form
+    for past in R.IRREGULAR_PASTS
+    for form in getInflection(getLemma(past, upos="VERB")[0], tag="VBN")
+)
+
+
+def is_past(word: str) -> bool:
+    """Whether a lower-case word is a simple past ("rose", "announced", "set")."""
+    return word in R.IRREGULAR_PASTS or (len(word) > 4 and word.endswith("ed"))
+
+
+def is_participle(word: str) -> bool:
+    """Whether a lower-case word is a past participle ("risen", "fined", "said")."""
+    return word in _PARTICIPLES or (len(word) > 3 and word.endswith("ed"))
+
+
+def is_verbish(token: str) -> bool:
+    """A crude finite-verb test (no tagger offline): auxiliaries, frequent present-tense verbs
+    of leads, and pasts. A capitalised word is a name, not a verb."""
+    if token[:1].isupper():
+        return False
+    w = bare(token)
+    return w in R.AUXILIARIES or w in R.PRESENT_VERBS or is_past(w)
+
+
+def present(token: str, plural: bool) -> str:
+    """The present-tense form of a past or participle verb token ("won" → "wins", or "win"
+    with a plural subject); anything else (a name, a number) as it is."""
+    word = token.rstrip(",;:.")
+    tail = token[len(word) :]
+    if word != word.lower() or not word.isalpha():
+        return token
+    lemmas = getLemma(word, upos="VERB")
+    if not lemmas:
+        return token
+    forms = getInflection(lemmas[0], tag="VBP" if plural else "VBZ")
+    return (forms[0] if forms else word) + tail
+
+
+def subject_is_plural(subject: list[str]) -> bool:
+    """Whether the subject before the verb is plural, from its head: the words up to its first
+    preposition, relative pronoun, verb or comma ("Shares in X" → "Shares")."""
+    head: list[str] = []
+    for t in subject:
+        w = bare(t)
+        if w in R.PHRASE_STARTS or w in ("who", "which", "that", "to") or is_verbish(t):
+            break
+        head.append(t)
+        if t.endswith(","):
+            break
+    if not head:
+        return False
+    if any(bare(t) in ("and", "we", "they", "i", "you") for t in head):
+        return True
+    last, w = head[-1], bare(head[-1])
+    if w in R.PLURAL_HEADS:
+        return True
+    # A capitalised head is a name ("Reuters"), unless it opens the sentence ("Shares rose").
+    common = last[:1].islower() or len(head) == 1
+    return common and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s"))
+
+
+def main_verb(tokens: list[str], start: int = 1) -> int | None:
+    """Index of the first verb-like token from ``start`` outside a relative clause ("Visitors
+    who booked tickets came..." → "came"; "a computer that is designed to..." → none)."""
+    in_clause = False
+    for k in range(max(start, 1), len(tokens)):
+        if not is_verbish(tokens[k]):
+            in_clause = False
+            continue
+        if bare(tokens[k - 1]) in ("who", "which", "that") or in_clause:
+            in_clause = True  # the clause's verb, and the verbs chained to it
+            continue
+        return k
+    return None
+
+
+def _is_pronoun(token: str) -> bool:
+    """A personal pronoun: "they to seek" is no headline, "Rank to sell" is."""
+    return bare(token) in R.PRONOUNS
+
+
+def headline_tense(tokens: list[str]) -> tuple[list[str], int | None]:
+    """Headline grammar for the main verb: present tense for past events ("Dollar hits"),
+    "to" for the future ("Rank to sell", from "is to"/"will"), passives and perfects without
+    their auxiliaries ("has been fined" → "fined", "have risen" → "rise"). Returns the tokens
+    and the index of the main verb (None when there is none to be found)."""
+    v = main_verb(tokens)
+    if v is None or bare(tokens[v - 1]) in ("to", "not"):
+        return tokens, v
+    # After a comma the subject may be a list or an aside: its number is anyone's guess.
+    if any(t.endswith(",") for t in tokens[:v]):
+        return tokens, v
+    word = bare(tokens[v])
+    nxt = bare(tokens[v + 1]) if v + 1 < len(tokens) else ""
+    after = bare(tokens[v + 2]) if v + 2 < len(tokens) else ""
+    out = list(tokens)
+    if word in ("is", "are") and nxt in ("to", "set", "due", "expected", "likely", "about"):
+        del out[v]
+    elif word == "will" and nxt and nxt not in R.NEGATIONS and not _is_pronoun(tokens[v - 1]):
+        out[v] = "to"
+    elif word in ("has", "have", "had", "was", "were", "is", "are") and nxt == "been":
+        if v + 2 < len(tokens) and is_participle(after):
+            del out[v : v + 2]  # passive: "has been fined" → "fined"
+    elif word in ("was", "were") and is_participle(nxt):
+        del out[v]  # passive: "was named" → "named"
+    elif word in ("has", "have", "had") and is_participle(nxt):
+        # Perfect: "has won" → "wins", "have risen" → "rise".
+        del out[v]
+        out[v] = present(tokens[v + 1], plural=word == "have")
+    elif is_past(word):
+        # "a car based on X isn't expected": an auxiliary soon after means the past form
+        # modifies the subject; that auxiliary's verb is the main one, left as written.
+        later = next(
+            (k for k in range(v + 1, min(v + 8, len(tokens))) if bare(tokens[k]) in R.FINITE),
+            None,
+        )
+        if is_verbish(nxt):
+            later = v + 1  # "people surveyed said": the participle describes the subject
+        if nxt == "by" or later is not None:
+            # "A team led by X found...": the main verb comes after the modifier.
+            after_by = main_verb(tokens, v + 1) if later is None else later
+            return tokens, after_by if after_by is not None else v
+        out[v] = present(tokens[v], subject_is_plural(tokens[:v]))
+    return out, v
+
+
+def verb_group_end(tokens: list[str], verb: int) -> int:
+    """Index of the last word of the verb group starting at ``verb``: auxiliaries, negations,
+    adverbs and participles that chain to it ("has already earned", "is being turned")."""
+    end = verb
+    while end + 1 < len(tokens):
+        nxt = tokens[end + 1]
+        w = bare(nxt)
+        chained = w in R.AUXILIARIES or w in R.NEGATIONS or w in R.VERB_ADVERBS
+        if not (chained or is_verbish(nxt) or is_participle(w)) or nxt[:1].isupper():
+            break
+        end += 1
+        if nxt != nxt.rstrip(",;:"):
+            break
+    return end
