@@ -179,7 +179,8 @@
         for (const item of items) {
           const weight = Number(item.weight) || 0;
           const sign = el(doc, "span", { class: `tag ${weight < 0 ? "neg" : "pos"}` },
-            `${label.toLowerCase()} · ${String(item.label || "").replace(/_/g, " ")} ${weight < 0 ? "−" : "+"}`);
+            `${label.toLowerCase()} · ${String(item.label || "").replace(/_/g, " ")} ` +
+            `${weight < 0 ? "−" : "+"}${Math.abs(weight).toFixed(1)}`);
           const side = weight < 0 ? "neg" : "pos";
           if (item.kind === "signal") {
             list.append(el(doc, "li", { class: side }, el(doc, "span", {}, String(item.text || "")), sign));
