@@ -56,7 +56,8 @@ class Article(Base):
 Score = Annotated[
     float, msgspec.Meta(ge=0, le=10, description="0-10, higher = closer to journalistic standards")
 ]
-Weight = Annotated[float, msgspec.Meta(ge=-1, le=1)]
+Weight = Annotated[float, msgspec.Meta(ge=-10, le=10)]
+"""Score points, between -10 and 10."""
 Probability = Annotated[float, msgspec.Meta(ge=0, le=1)]
 
 
@@ -69,7 +70,8 @@ class Evidence(Base):
     """What the model saw: ``opinion``, ``loaded_language``, ``attributed``, ``named_source``,
     ``specific_claim``, ``clickbait_headline``..."""
     weight: Weight
-    """Signed contribution: negative lowered the score, positive raised it."""
+    """Effect on the score in score points: negative lowered it, positive raised it. A
+    score's items add up to its distance from ``ScoreDetail.reference``."""
     kind: Literal["sentence", "signal"] = "sentence"
 
 
@@ -77,6 +79,9 @@ class ScoreDetail(Base):
     explanation: str
     """One or two plain sentences on what moved this score."""
     evidence: list[Evidence] = msgspec.field(default_factory=list)
+    reference: float | None = None
+    """The score of a typical article (every feature at its reference value); the evidence
+    weights add up to this score minus ``reference``."""
 
 
 class Scores(Base):

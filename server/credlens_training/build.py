@@ -23,11 +23,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from credlens.model.combine import CALIBRATED_FEATURES, Signals, article_features
-from credlens.model.features import sentence_facts
+from credlens.model.features import POOL_SENTENCES, sentence_facts
 from credlens.model.manifest import (
     FORMAT,
-    Calibration,
     Dataset,
     FileEntry,
     Golden,
@@ -36,28 +34,30 @@ from credlens.model.manifest import (
     GraphSpec,
     Limits,
     Manifest,
-    Quantiles,
+    ScoreModels,
     SignalSpec,
     TensorSpec,
     TokenizerSpec,
     encode,
 )
-from credlens.text import split_sentences
+from credlens_training import articles as A
 from credlens_training import data as D
 from credlens_training import encoder as E
-from credlens_training.evaluate import evaluate_all, tfidf
-from credlens_training.heads import ARTICLE_C, EMBEDDING_C, TFIDF_C, append_heads, fit_head, stack
+from credlens_training import scores as S
+from credlens_training.card import render_reliability
+from credlens_training.evaluate import evaluate_all, evaluate_articles, tfidf
+from credlens_training.heads import EMBEDDING_C, TFIDF_C, append_heads, fit_head, stack
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "models"
 #: Transformer layers kept of MiniLM's 6: 4 scored as well or better in 5-fold CV on every
 #: signal and cut the 1,000-word article from ~100 to ~60 ms on one thread (MODEL_CARD.md).
 ENCODER_LAYERS = 4
-#: Sentences scored per article, from the top (about 1,800 words of news).
-MAX_SENTENCES = 80
-#: Quantile levels stored per calibrated feature.
-QUANTILES = 41
+#: Sentences scored per article, from the top: the article features' pool.
+MAX_SENTENCES = POOL_SENTENCES
 GOLDEN_TOLERANCE = 2e-3
+VERSION = "2.0.0"
+ARTICLES = D.DEFAULT_LABELS.parent / "articles"
 
 #: Column order of signal_logits, with the level and meaning of each signal.
 SIGNALS: list[tuple[str, str, str, list[str]]] = [
@@ -98,13 +98,22 @@ SIGNALS: list[tuple[str, str, str, list[str]]] = [
         ["polnear_attribution"],
     ),
     (
+        "opinion_style",
+        "article",
+        "The article as a whole reads like an opinion-section or guest piece rather than news "
+        "(a linear head on the mean sentence embedding: the mean of the sentences' logits).",
+        ["allsides_baly2020 (opinion sections and guest writers vs news, outlets grouped)"],
+    ),
+    (
         "unreliable_style",
         "article",
-        "The article's writing resembles that of outlets rated unreliable (the mean of its "
+        "The article's writing resembles that of outlets Media Bias/Fact Check grades mixed "
+        "or lower for factual reporting, rather than high or very high (the mean of the "
         "sentences' logits).",
-        ["fakenewsnet_v1_articles", "horne2017_political_news (fake vs real)"],
+        ["allsides_baly2020 (MBFC factual grade of the outlet, outlets grouped)"],
     ),
 ]
+SENTENCE_SIGNALS = [name for name, level, *_ in SIGNALS if level != "article"]
 
 #: Licence of each dataset, from its README in ../shared/data/labels.
 LICENCES = {
@@ -116,13 +125,15 @@ LICENCES = {
     "persuasion_semeval2023t3_en": "SemEval-2023 organisers' research distribution; research-only",
     "clickbait_chakraborty2016": "MIT (c) 2016 Chakraborty, Paranjape, Kakarla, Ganguly",
     "polnear_attribution": "No licence stated; research use",
-    "fakenewsnet_v1_articles": "No licence file; research use",
-    "horne2017_political_news": "BSD-style, (c) 2017 Benjamin D. Horne & Sibel Adali, cite",
+    "allsides_baly2020": (
+        "Apache-2.0 (ramybaly/Article-Bias-Prediction); texts belong to their publishers; "
+        "NewsGuard/MBFC/AllSides ratings are third-party, research use only"
+    ),
+    "semeval2023t3_genre_en": "None stated; SemEval-2023 Task 3 data, research use",
     "source_reliability_mbfc": (
         "Media Bias/Fact Check's editorial ratings; research use, not an MBFC mirror "
         "(idiap part Apache-2.0)"
     ),
-    "bbc_news_headlines": "BBC content, research/evaluation only (Greene & Cunningham 2006)",
 }
 USED_FOR = {
     "subjectivity_checkthat2025_en": "opinion head",
@@ -132,11 +143,13 @@ USED_FOR = {
     "propaganda_ptc_semeval2020": "propaganda head",
     "persuasion_semeval2023t3_en": "persuasion head",
     "clickbait_chakraborty2016": "clickbait head",
-    "polnear_attribution": "attribution head; calibration reference articles",
-    "fakenewsnet_v1_articles": "unreliable_style head; calibration reference articles",
-    "horne2017_political_news": "unreliable_style head (no satire); calibration reference",
+    "polnear_attribution": "attribution head",
+    "allsides_baly2020": (
+        "opinion_style and unreliable_style heads; the three scores' fitted combinations "
+        "(article labels of the outlet or section: news vs opinion, MBFC factual grade)"
+    ),
+    "semeval2023t3_genre_en": "evaluation only (opinion vs reporting articles), never trained on",
     "source_reliability_mbfc": "outlet factual-reporting record (sources.json), no training",
-    "bbc_news_headlines": "calibration reference articles only",
 }
 
 
@@ -152,30 +165,13 @@ def sha256(path: Path) -> str:
 
 
 class Corpus:
-    """Every labelled text and reference article, loaded once."""
+    """Every labelled text and article, loaded once."""
 
-    def __init__(self, labels: Path) -> None:
+    def __init__(self, labels: Path, articles: Path) -> None:
         self.labels = labels
         self.tasks = {name: load(labels) for name, load in D.SENTENCE_TASKS.items()}
-        self.articles = D.articles(labels)
         self.sources = D.mbfc(labels)
-        self.reference = self._reference()
-
-    def _reference(self) -> list[list[str]]:
-        """Sentences of reference articles: BBC, PolNeAR, FakeNewsNet and Horne (all labels).
-        A calibrated 0.7 means: higher than 70% of these ~3,000 articles."""
-        out: list[list[str]] = []
-        for name in (
-            "bbc_news_headlines",
-            "polnear_attribution",
-            "fakenewsnet_v1_articles",
-            "horne2017_political_news",
-        ):
-            for row in D._rows(self.labels, name):
-                sents = split_sentences(str(row["text"]))[:MAX_SENTENCES]
-                if sents:
-                    out.append(sents)
-        return out
+        self.articles = A.load(articles)
 
     def rows(self) -> dict[str, int]:
         counts = {
@@ -196,24 +192,18 @@ class Corpus:
         counts["persuasion_semeval2023t3_en"] = len(self.tasks["persuasion"])
         counts["clickbait_chakraborty2016"] = len(self.tasks["clickbait"])
         counts["polnear_attribution"] = len({e.group for e in self.tasks["attribution"]})
-        counts["fakenewsnet_v1_articles"] = sum(a.dataset == "fakenewsnet" for a in self.articles)
-        counts["horne2017_political_news"] = sum(a.dataset == "horne2017" for a in self.articles)
+        counts["allsides_baly2020"] = sum(a.dataset == "allsides" for a in self.articles)
+        counts["semeval2023t3_genre_en"] = sum(a.dataset.startswith("genre") for a in self.articles)
         counts["source_reliability_mbfc"] = len(self.sources)
-        counts["bbc_news_headlines"] = sum(1 for _ in D._rows(self.labels, "bbc_news_headlines"))
         return counts
 
 
 def _heads_on(
-    corpus: Corpus, feats: Any, article_feats: Any, c: float, article_c: float
+    corpus: Corpus, feats: Any, c: float
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Fit the six heads; ``feats(texts)`` gives features of texts, ``article_feats(arts)``
-    of articles (mean of sentence features)."""
+    """Fit the sentence and headline heads; ``feats(texts)`` gives features of texts."""
     models = []
-    for name, _level, _m, _d in SIGNALS:
-        if name == "unreliable_style":
-            y = np.asarray([a.label for a in corpus.articles])
-            models.append(fit_head(article_feats(corpus.articles), y, None, article_c))
-            continue
+    for name in SENTENCE_SIGNALS:
         ex = corpus.tasks[name]
         y = np.asarray([e.label for e in ex])
         w = np.asarray([e.weight for e in ex])
@@ -222,37 +212,51 @@ def _heads_on(
     return stack(models)
 
 
-def _calibration(reference: list[list[str]], logits_of: Any) -> Calibration:
-    """Quantiles of each article feature over the reference articles, computed with the
-    serving code's own ``article_features`` on the heads' outputs."""
-    cols = {name: i for i, (name, *_rest) in enumerate(SIGNALS)}
-    flat = [s for sents in reference for s in sents]
-    logits = logits_of(flat)
-    feats: dict[str, list[float]] = {f: [] for f in CALIBRATED_FEATURES}
-    i = 0
-    for sents in reference:
-        lg = logits[i : i + len(sents)]
-        i += len(sents)
-        probs = {n: 1 / (1 + np.exp(-lg[:, c])) for n, c in cols.items()}
-        raw = article_features(Signals(probs, None, 0.0), [sentence_facts(s) for s in sents])
-        for f in CALIBRATED_FEATURES:
-            feats[f].append(raw[f])
-    levels = np.linspace(0, 1, QUANTILES)
-    return Calibration(
-        method=(
-            "Each article feature (a mean over its sentences) is mapped to its empirical CDF "
-            "over the reference articles, by linear interpolation between stored quantiles."
-        ),
-        reference=(
-            f"{len(reference)} articles: bbc_news_headlines, polnear_attribution, "
-            "fakenewsnet_v1_articles, horne2017_political_news (dev splits, first "
-            f"{MAX_SENTENCES} sentences each)"
-        ),
-        features=[
-            Quantiles(feature=f, values=[round(float(v), 6) for v in np.quantile(feats[f], levels)])
-            for f in CALIBRATED_FEATURES
-        ],
-    )
+def _outputs(
+    corpus: Corpus, feats: Any, mean_feats: Any, w: npt.NDArray[np.float32], b: Any
+) -> S.Outputs:
+    """The sentence heads' probabilities, title clickbait and mean features of each article."""
+    cols = {name: i for i, name in enumerate(SENTENCE_SIGNALS)}
+    probs: list[dict[str, npt.NDArray[np.float64]]] = []
+    clickbait: list[float | None] = []
+    for a in corpus.articles:
+        logits = np.asarray(feats(a.sentences) @ w.astype(np.float64)) + b
+        p = 1 / (1 + np.exp(-logits))
+        probs.append({n: p[:, i] for n, i in cols.items() if n != "clickbait"})
+        if a.title:
+            t = float(np.asarray(feats([a.title]) @ w.astype(np.float64))[0, cols["clickbait"]])
+            clickbait.append(float(1 / (1 + np.exp(-(t + b[cols["clickbait"]])))))
+        else:
+            clickbait.append(None)
+    facts = [[sentence_facts(s) for s in a.sentences] for a in corpus.articles]
+    return S.Outputs(probs, clickbait, mean_feats(corpus.articles), facts)
+
+
+def _score_stage(
+    corpus: Corpus, out: S.Outputs, feats: Any, c: float
+) -> tuple[Any, ScoreModels, dict[str, Any]]:
+    """Article heads (fitted on every AllSides article) and the three fitted scores; the
+    evidence thresholds and what the fit dropped, for the manifest."""
+    thresholds, precision = S.sentence_thresholds(corpus.tasks, feats, c)
+    log(f"  evidence thresholds {thresholds}")
+    arts = corpus.articles
+    allsides = np.asarray([i for i, a in enumerate(arts) if a.dataset == "allsides"])
+    oof = S.inner_or_zero(S.oof_heads(arts, out, allsides))
+    reference = float(np.mean([p for p in out.clickbait if p is not None]))
+    rows = S.feature_rows(arts, out, oof, reference)
+    models, dropped = S.fit_scores(arts, rows, allsides, thresholds)
+    log(f"  scores fitted; dropped for a wrong sign: {dropped}")
+    heads = S.fit_heads(arts, out, allsides)
+    return heads, models, {"evidence_precision": precision, "dropped": dropped}
+
+
+def _with_article_heads(
+    w: npt.NDArray[np.float32], b: npt.NDArray[np.float32], heads: dict[str, Any]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """The sentence heads' columns, then the article heads' (in SIGNALS order)."""
+    order = [name for name, level, *_ in SIGNALS if level == "article"]
+    aw, ab = stack([heads[name] for name in order])
+    return np.concatenate([w, aw], axis=1), np.concatenate([b, ab])
 
 
 def _signal_specs() -> list[SignalSpec]:
@@ -359,34 +363,41 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
     tok = work / "tokenizer.json"
     E.write_tokenizer(tok)
 
-    texts = sorted(
-        {e.text for ex in corpus.tasks.values() for e in ex}
-        | {s for a in corpus.articles for s in a.sentences}
-        | {s for r in corpus.reference for s in r}
+    texts = sorted({e.text for ex in corpus.tasks.values() for e in ex})
+    article_texts = sorted(
+        {s for a in corpus.articles for s in a.sentences}
+        | {a.title for a in corpus.articles if a.title}
     )
-    log(f"embedding {len(texts)} unique texts")
-    matrix = E.embed(enc, tok, texts)
-    index = {t: i for i, t in enumerate(texts)}
+    log(f"embedding {len(texts)} + {len(article_texts)} unique texts")
+    matrices = [E.embed(enc, tok, texts), E.embed(enc, tok, article_texts, desc="articles")]
+    index = {t: (k, i) for k, ts in enumerate((texts, article_texts)) for i, t in enumerate(ts)}
 
     def feats(batch: Sequence[str]) -> npt.NDArray[np.float32]:
-        return matrix[[index[t] for t in batch]]
+        return np.stack([matrices[index[t][0]][index[t][1]] for t in batch])
 
-    def article_feats(arts: list[D.Article]) -> npt.NDArray[np.float32]:
+    def mean_feats(arts: Sequence[A.LabelledArticle]) -> npt.NDArray[np.float32]:
         return np.stack([feats(a.sentences).mean(0) for a in arts])
 
-    log("fitting heads")
-    w, b = _heads_on(corpus, feats, article_feats, EMBEDDING_C, ARTICLE_C)
-    log("evaluating (5-fold CV, model vs TF-IDF baseline)")
-    evaluation = evaluate_all(
-        corpus.tasks, corpus.articles, feats, progress=lambda n: log(f"  eval {n}")
+    log("fitting sentence heads")
+    w, b = _heads_on(corpus, feats, EMBEDDING_C)
+    log("fitting article heads and scores")
+    out_arts = _outputs(corpus, feats, mean_feats, w, b)
+    heads, scores, fit_report = _score_stage(corpus, out_arts, feats, EMBEDDING_C)
+    w, b = _with_article_heads(w, b, heads)
+    log("evaluating (5-fold CV, model vs TF-IDF baseline; articles by outlet)")
+    evaluation = evaluate_all(corpus.tasks, feats, progress=lambda n: log(f"  eval {n}"))
+    evaluation["articles"] = evaluate_articles(
+        corpus.articles, out_arts, scores, corpus.sources, progress=log
     )
-    calibration = _calibration(corpus.reference, lambda t: feats(t).astype(np.float64) @ w + b)
+    evaluation["evidence"] = fit_report["evidence_precision"]
+    evaluation["dropped_components"] = fit_report["dropped"]
 
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     model = append_heads(onnx.load(str(enc)), "embeddings", w, b, keep=["embeddings"])
     onnx.save(model, str(out / "model.onnx"))
+    render_reliability(evaluation["articles"], out / "reliability.png")
     shutil.copy(tok, out / "tokenizer.json")
     (out / "sources.json").write_text(
         json.dumps(corpus.sources, indent=0, sort_keys=True), encoding="utf-8"
@@ -403,19 +414,20 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
     manifest = Manifest(
         format=FORMAT,
         name="credlens-default",
-        version="1.0.0",
+        version=VERSION,
         description=(
-            "all-MiniLM-L6-v2 (first 4 layers, int8 per-channel) sentence encoder with linear "
-            "heads for opinion, propaganda, persuasion, clickbait, attribution and unreliable-"
-            "outlet style; scores combine them with measured facts "
-            "(server/credlens/model/combine.py)."
+            "all-MiniLM-L6-v2 (first 4 layers, int8 per-channel, 7-bit weights) sentence "
+            "encoder with linear heads for opinion, propaganda, persuasion, clickbait and "
+            "attribution (sentences) and opinion style and unreliable style (articles); the "
+            "three scores are logistic models over named article features, fitted on "
+            "article-level labels (server/credlens/model/combine.py, features.py)."
         ),
         kind="encoder",
         files=[],
         graph=graph,
         tokenizer=TokenizerSpec(file="tokenizer.json", max_tokens=E.MAX_TOKENS),
         signals=_signal_specs(),
-        calibration=calibration,
+        scores=scores,
         limits=Limits(max_sentences=MAX_SENTENCES, languages=["en"]),
         sources_file="sources.json",
         training_data=_datasets(corpus, list(LICENCES)),
@@ -446,15 +458,15 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
     def feats(batch: Sequence[str]) -> Any:
         return vec.transform(list(batch))
 
-    def article_feats(arts: list[D.Article]) -> Any:
+    def mean_feats(arts: Sequence[A.LabelledArticle]) -> Any:
         return sp.vstack(
             [sp.csr_matrix(vec.transform(a.sentences).mean(axis=0)) for a in arts]
         ).tocsr()
 
-    w, b = _heads_on(corpus, feats, article_feats, TFIDF_C, TFIDF_C)
-    calibration = _calibration(
-        corpus.reference, lambda t: np.asarray(feats(t) @ w.astype(np.float64)) + b
-    )
+    w, b = _heads_on(corpus, feats, TFIDF_C)
+    out_arts = _outputs(corpus, feats, mean_feats, w, b)
+    heads, scores, _ = _score_stage(corpus, out_arts, feats, TFIDF_C)
+    w, b = _with_article_heads(w, b, heads)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -492,7 +504,7 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
     manifest = Manifest(
         format=FORMAT,
         name="credlens-tfidf-small",
-        version="1.0.0",
+        version=VERSION,
         description=(
             "TF-IDF (20,000 words) with linear heads for the same six signals: a small bundle "
             "that proves a swap needs no code change. Weaker than credlens-default."
@@ -502,7 +514,7 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
         graph=graph,
         tokenizer=None,
         signals=_signal_specs(),
-        calibration=calibration,
+        scores=scores,
         limits=Limits(max_sentences=MAX_SENTENCES, languages=["en"]),
         sources_file=None,
         training_data=_datasets(corpus, [n for n in LICENCES if n != "source_reliability_mbfc"]),
@@ -526,11 +538,12 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--labels", type=Path, default=D.DEFAULT_LABELS)
+    ap.add_argument("--articles", type=Path, default=ARTICLES)
     ap.add_argument("--only", choices=["default", "small"])
     args = ap.parse_args(argv)
     start = time.time()
     log(f"loading {args.labels}")
-    corpus = Corpus(args.labels.resolve())
+    corpus = Corpus(args.labels.resolve(), args.articles.resolve())
     work = E.CACHE / "build"
     work.mkdir(parents=True, exist_ok=True)
     evaluation = None

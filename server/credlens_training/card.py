@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from credlens.model.combine import (
-    ACCURACY,
-    EVIDENCE_MIN_PROBABILITY,
-    OBJECTIVITY,
-    OUTLET_RECORD,
-    REPORTED_SPEECH_FACTOR,
-    SENTENCE_EVIDENCE,
-    SIGNAL_EVIDENCE,
-    TRANSPARENCY,
-    Component,
-)
-from credlens.model.manifest import Manifest
+from credlens.model.combine import SENTENCE_EVIDENCE
+from credlens.model.features import ARTICLE_FEATURES
+from credlens.model.manifest import Manifest, ScoreModel
 from credlens_training.evaluate import TABLE_HEADER, format_table
 
 #: Published results on the same datasets (different splits and protocols: for orientation,
@@ -23,30 +15,33 @@ from credlens_training.evaluate import TABLE_HEADER, format_table
 PUBLISHED_ROWS = [
     (
         "CheckThat! subjectivity (English)",
-        "best macro-F1 ≈ 0.74 on the official 2024 test set (CheckThat! 2024 Task 2 "
-        "overview), fine-tuned transformers",
-        "opinion, checkthat2025 row of the CV table (different split)",
+        "best macro-F1 0.7442 on the 2024 English test set: HYBRINFOX at CheckThat! 2024 "
+        "Task 2 (arXiv 2407.03770; a hybrid of fine-tuned RoBERTa, sentence-BERT and an expert "
+        "system). We train on the 2025 release: no 2025 English best figure is quoted here",
+        "opinion, checkthat2025 row of the CV table (different split and year)",
     ),
     (
         "Chakraborty et al. 2016 clickbait",
-        "SVM with hand-made features: accuracy 0.93, F1 0.93 (ASONAM 2016)",
+        "93% detection accuracy (Stop Clickbait, ASONAM 2016, abstract)",
         "clickbait row (publisher style is learnable: see limits)",
     ),
     (
         "PTC propaganda, sentence level",
-        "NLP4IF-2019 sentence-level shared task: best F1 ≈ 0.63 on the positive class "
-        "(fine-tuned BERT)",
-        "propaganda row (macro-F1 here, over both classes)",
+        "NLP4IF-2019 sentence-level task on PTC v1 (18 techniques): best F1 about 0.63 "
+        "(Findings of NLP4IF-2019, arXiv 1910.09982, as summarised in secondary sources)",
+        "propaganda row (macro-F1 here, over both classes, on the SemEval-2020 release)",
     ),
     (
-        "Horne & Adalı 2017",
-        "SVM on stylistic features separates fake from real articles in-dataset (reported "
-        "accuracies roughly 0.7-0.9 by subset and feature set)",
-        "unreliable_style CV row; the cross-dataset rows show how much is source style",
+        "Horne & Adali 2017",
+        "qualitative: fake news is closer to satire than to real news in style, and titles "
+        "differ most (ICWSM 2017, arXiv 1703.09398); no accuracy is quoted here",
+        "not used for training any more (see data)",
     ),
     (
         "SemEval-2023 Task 3 (English persuasion)",
-        "subtask 3 is 19-way multi-label (best micro-F1 ≈ 0.38); no binary figure known",
+        "subtask 3: 23 persuasion techniques, multi-label, paragraph level (task overview, "
+        "ACL Anthology 2023.semeval-1.317); our English copy contains 19 of them; no binary "
+        "figure known",
         "persuasion row (binary: any technique)",
     ),
     (
@@ -64,19 +59,13 @@ PUBLISHED = "| dataset | published result | our comparable figure |\n|---|---|--
 #: one thread, 20 runs) on the 2-core development machine; timings vary up to 2x between runs.
 PERFORMANCE = {
     "default": """\
-| measure | credlens-default | sentence-transformers on torch (same sentences) |
-|---|---|---|
-| scoring, 1,000 words (59 sentences + title) | 57 ms median (p90 59) | encoding 495 ms (8.6×) |
-| session load / load with all checks | 0.04 s / 0.33 s | 2.6 s import + 0.3 s load |
-| RSS with the model loaded | 196 MB | 521 MB |
-
-Design choices behind the latency (measured the same way on a 1,000-word article): the full
-6-layer int8 encoder took about 100 ms one sentence per run and 87 ms in length-sorted
-batches of 8; keeping the first 4 layers took 60 ms, and in a 5-fold check on 12,000-row
-samples it scored as well or better on every signal (opinion macro-F1 0.766 with 4 layers,
-0.733 with 6). Sentences run one per call, so a sentence's output never depends on its
-neighbours (dynamic int8 sets activation scales per batch) and nothing is padded. At most
-80 sentences are scored.""",
+Figures in the README (`credlens bench model`, one 1,000-word article of the tuning set, one
+thread). Design choices behind the latency: the full 6-layer int8 encoder took about 100 ms
+one sentence per run; keeping the first 4 layers took 60 ms and in a 5-fold check scored as
+well or better on every signal (opinion macro-F1 0.766 with 4 layers, 0.733 with 6).
+Sentences run one per call, so a sentence's output never depends on its neighbours (dynamic
+int8 sets activation scales per batch) and nothing is padded. At most 32 sentences are
+scored (the article features' pool).""",
     "small": """\
 | measure | credlens-tfidf-small |
 |---|---|
@@ -86,11 +75,90 @@ neighbours (dynamic int8 sets activation scales per batch) and nothing is padded
 }
 
 
-def _components(parts: tuple[Component, ...]) -> str:
-    return "\n".join(
-        f"  - `{c.feature}` weight {c.weight:.2f}{' (inverted: more is worse)' if c.invert else ''}"
-        for c in parts
+def _components(model: ScoreModel) -> str:
+    rows = [
+        f"| `{c.feature}` | {c.weight:+.2f}{'' if c.fitted else ' (design)'} | "
+        f"{c.reference:.3f} | {ARTICLE_FEATURES[c.feature]} |"
+        for c in model.components
+    ]
+    head = "| component | logit weight | reference | feature |\n|---|---|---|---|\n"
+    return head + "\n".join(rows)
+
+
+def _scale(model: ScoreModel, name: str) -> str:
+    return (
+        f"**{name}** = 10 × the probability that {model.target}. Intercept "
+        f"{model.intercept:+.2f}; the reference article (every feature at its reference) "
+        f"scores {model.reference_score:.1f}.\n\n{_components(model)}"
     )
+
+
+def article_table(articles: dict[str, Any]) -> str:
+    """AUCs and per-class medians of the article evaluation."""
+    auc = articles.get("auc", {})
+    medians = articles.get("medians", {})
+    lines = ["| measure | AUC |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in auc.items()]
+    lines += [
+        "",
+        "| class | n | objectivity | accuracy (text) | accuracy (with record) | transparency |",
+        "|---|---|---|---|---|---|",
+    ]
+    for k, v in medians.items():
+        lines.append(
+            f"| {k} | {v['n']} | {v['objectivity']} | {v['accuracy']} | "
+            f"{v.get('accuracy_with_record', '-')} | {v['transparency']} |"
+        )
+    return "\n".join(lines)
+
+
+def evidence_table(evidence: Any) -> str:
+    lines = [
+        "| label | shown from | precision | recall | shown | positives |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, r in evidence.items():
+        lines.append(
+            f"| {label} | {r['threshold']:.2f} | {r['precision']} | {r['recall']} | "
+            f"{r['shown']} | {r['positives']} |"
+        )
+    return "\n".join(lines)
+
+
+def render_reliability(evaluation: dict[str, Any], out: Path) -> None:
+    """Reliability diagrams (predicted probability = score / 10 vs observed share), per score."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bins = evaluation["reliability"]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4), dpi=100)
+    titles = {
+        "objectivity": "objectivity vs news (not opinion)",
+        "accuracy": "accuracy (text) vs MBFC high",
+        "transparency": "transparency vs news (not opinion)",
+    }
+    for ax, name in zip(axes, ("objectivity", "accuracy", "transparency"), strict=True):
+        rows = bins[name]
+        ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1)
+        ax.plot([r[1] for r in rows], [r[2] for r in rows], marker="o", color="#1f5fa8")
+        for r in rows:
+            ax.annotate(
+                str(r[3]), (r[1], r[2]), fontsize=7, xytext=(3, -9), textcoords="offset points"
+            )
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("predicted (score / 10)")
+        ax.set_ylabel("observed share")
+        ax.set_title(titles[name], fontsize=10)
+    fig.suptitle(
+        "Reliability on outlets never seen (AllSides, 5 outlet-grouped folds; classes weighted "
+        "equally; n per bin)"
+    )
+    fig.tight_layout()
+    fig.savefig(out, metadata={"Software": None})
+    plt.close(fig)
 
 
 def eval_table(evaluation: dict[str, Any]) -> str:
@@ -130,23 +198,37 @@ def render_card(manifest: Manifest, kind: str) -> str:
     intro = {
         "default": (
             "The default credlens model: a sentence encoder (all-MiniLM-L6-v2, first 4 of 6 "
-            "layers, int8) feeding six linear heads, combined with measured page facts into "
-            "three scores."
+            "layers, int8 with 7-bit weights) feeding five sentence heads and two article heads; "
+            "three logistic score models, fitted on article-level labels, combine them with "
+            "measured page facts."
         ),
         "small": (
-            "A small TF-IDF + linear bundle built by the same pipeline as credlens-default. "
-            "It exists to prove that a bundle swap needs no code change, and as a light "
-            "fallback. It is weaker than the default (see evaluation)."
+            "A small TF-IDF + linear bundle built by the same pipeline as credlens-default, "
+            "score models included. It exists to prove that a bundle swap needs no code change, "
+            "and as a light fallback. It is weaker than the default."
         ),
     }[kind]
     covered = "the domains in sources.json" if manifest.sources_file else "no domain here"
+    models = manifest.scores
+    articles = evaluation.get("articles")
+    article_md = (
+        f"Protocol: {articles['protocol']}\n\n"
+        + article_table(articles)
+        + "\n\n![Reliability diagrams](reliability.png)\n\nA point on the diagonal means "
+        "that articles given a score of s were of the score's target class s × 10 % of the "
+        "time, with the two classes weighted equally (as the scores were fitted). Heads "
+        "against TF-IDF + LR on the same outlet-grouped folds:\n\n" + _heads_table(articles)
+        if isinstance(articles, dict)
+        else "Not evaluated on articles (see credlens-default's card)."
+    )
+    evidence_md = evidence_table(evaluation["evidence"]) if "evidence" in evaluation else ""
     return f"""# {manifest.name} {manifest.version}
 
 {intro}
 
 **These scores are signals with their evidence, not a fact check.** No offline model can check
-claims against the world. Each score says how closely the *text* resembles journalistic
-standards on the dimensions below, as learned from labelled research data.
+claims against the world. Each score says how closely the *text* resembles the writing of a
+class of articles labelled by people (news vs opinion sections, outlets' factual records).
 
 ## Intended use
 
@@ -156,43 +238,54 @@ standards on the dimensions below, as learned from labelled research data.
   decision about a person. Not for non-English text (detected and left unscored), nor for
   non-news pages (reviews, forums, fiction), on which the signals are meaningless.
 
-## What the scores measure (and do not)
+## The scale
 
-All scores are 0–10, higher = closer to journalistic standards; `average` is their mean.
-Each score is `10 × Σ weight × component / Σ weight`; components are in [0, 1] and most are
-calibrated (below). Weights and constants live in `server/credlens/model/combine.py`.
+Every score is `10 × sigmoid(intercept + Σ weight × feature)`: a logistic model fitted on
+article-level labels with the two classes weighted equally, so a score reads as a probability
+on a balanced set. Each weight's sign is fixed by design (a component can only lower or only
+raise its score) and the fit respects it: components whose fitted sign disagreed were dropped
+and the model refitted ({_dropped(evaluation.get("dropped_components", {}))}).
 
-- **objectivity**: how much of the text reads as factual reporting rather than opinion,
-  propaganda or persuasion, and whether the headline reads as clickbait.
-{_components(OBJECTIVITY)}
-  Does not measure: balance between viewpoints, selection of facts (informational bias),
-  whether an opinion is fair. Opinion columns score low *by design*: that is a label, not a
-  verdict.
-- **accuracy**: signals that go with accurate reporting: specific, checkable details (numbers,
-  dates, named days), absence of propaganda techniques and of the style of outlets rated
-  unreliable, a non-clickbait headline, and, when the page's domain is listed, the outlet's
-  factual-reporting record (Media Bias/Fact Check, coarse high/mixed/low):
-{_components(ACCURACY)}
-{_components((OUTLET_RECORD,))} (only when the domain is listed; weights renormalised)
-  Does not measure: whether any claim is true. A careful hoax scores well; a true story told
-  angrily scores lower.
-- **transparency**: how statements are sourced: share of sentences attributing a statement to
-  a source, direct quotes, named sources, links to other sites, byline and publication date.
-{_components(TRANSPARENCY)}
-  Byline, date and links depend on extraction: text submitted without HTML has none.
+- **Objectivity 8** = the text reads like news reporting: 4 in 5 articles written this way are
+  news, not opinion-section or guest pieces ({_newsguard(evaluation)}). **5** = as likely an
+  opinion piece as a news report. **2** = reads like an opinion column.
+- **Accuracy 8** = the writing is like that of outlets Media Bias/Fact Check grades high or
+  very high for factual reporting, 4 to 1 against mixed or lower. **5** = no lean. **2** =
+  writing like that of outlets graded mixed or lower. Not a fact check. With the outlet's
+  record known, accuracy = {1 - models.outlet_record_share:.1f} × text score +
+  {models.outlet_record_share:.1f} × 10 × record ({models.outlet_record_values}), a fixed
+  blend: the record is the label the text model was fitted to, so it cannot be fitted again.
+- **Transparency 8** = sourced like news reporting (attribution, quotes, named sources,
+  byline, date, links): 4 to 1 that a text sourced this way is news, not commentary. **2** =
+  sourced like commentary.
 
-Reported speech: a sentence that holds a direct quote and is attributed to a source
-counts at {REPORTED_SPEECH_FACTOR:.0%} for opinion, propaganda and persuasion
-(`REPORTED_SPEECH_FACTOR`): a wire report quoting an angry politician is not an opinion
-piece, but choosing the quote is still the writer's.
+{_scale(models.objectivity, "Objectivity")}
 
-Evidence: each score lists up to {SENTENCE_EVIDENCE} sentences and up to {SIGNAL_EVIDENCE}
-page signals. A sentence is listed when its signal's probability is
-≥ {EVIDENCE_MIN_PROBABILITY}; its weight is its share of the component's article mean
-(component share × probability / sentences), negative when it lowered the score. A page
-signal's weight is component share × (2 × value − 1). Labels: `opinion`, `propaganda`,
-`persuasion`, `attributed`, `direct_quote`, `named_source`, `specific_claim` (sentences);
-`clickbait_headline`, `unreliable_style`, `outlet_record`, `links`, `byline`, `dated`.
+{_scale(models.accuracy, "Accuracy")}
+
+{_scale(models.transparency, "Transparency")}
+
+Reported speech: a sentence with a direct quote, or that the attribution head finds
+attributed (probability ≥ 0.5), is the writer reporting someone's words: its opinion,
+propaganda and persuasion are not counted as the writer's (`*_own` features), and how much
+of the article is reported speech counts through `attribution` and `quotes`, whose weights
+are fitted. A separate `opinion_reported` component was tried and left out: its fitted weight
+was five times `opinion_own`'s, counting quoted opinion against the writer.
+
+Pooling (the manifest's contract): {models.pooling}
+
+## Evidence
+
+Each score lists up to {SENTENCE_EVIDENCE} sentences, then one item per component. An item's
+`weight` is its effect in score points: the distance from the reference article's score is
+split among components by their logit contributions (weight × (feature − reference)), a
+sentence feature's share among its sentences; the items add up exactly to the score minus
+`reference` (rounding on the largest). A sentence is shown only when its label's probability
+clears the threshold below, chosen for precision ≥ {models.evidence_precision} on held-out
+labelled sentences (out-of-fold predictions; chosen on half the groups, reported on the other
+half):
+
+{evidence_md}
 
 ## Signals
 
@@ -200,19 +293,18 @@ signal's weight is component share × (2 × value − 1). Labels: `opinion`, `pr
 |---|---|---|---|
 {signals}
 
-Measured features (regular expressions in `server/credlens/model/features.py`): direct quotes, named
-sources (speech verb beside a capitalised name), specific details (numbers with units, years,
-dates, weekdays), external links, byline, publication date.
-
-## Calibration
-
-{manifest.calibration.method} Reference: {manifest.calibration.reference}. A calibrated value
-of 0.7 means the article has more of that feature than 70% of the reference articles, so the
-scores are relative to that mix of mostly mainstream news (BBC, PolNeAR's seven US outlets)
-with some fake and satirical articles. Probabilities of the heads are logistic-regression
-outputs with balanced class weights (0.5 = as likely as not on a balanced set).
+Measured features (regular expressions in `server/credlens/model/features.py`): direct quotes,
+named sources (speech verb beside a capitalised name), specific details (numbers with units,
+years, dates, weekdays), the writer's first person outside quotes, external links, byline,
+publication date.
 
 ## Evaluation
+
+### Articles
+
+{article_md}
+
+### Sentence signals
 
 {eval_md}
 
@@ -226,23 +318,21 @@ outputs with balanced class weights (0.5 = as likely as not on a balanced set).
 
 ## Limits and biases
 
-- Labels were made by annotators of US/UK news of 2007–2020; other countries, genres and
-  periods are out of distribution. English only (`limits.languages`): the language is
-  detected from the text (py3langid), whatever the page declares, and other languages are not
-  scored.
-- The propaganda and persuasion heads react to loaded words even in reporting: political hard
-  news full of accusations (e.g. an AP report on a party "accused of trying to deceive
-  voters") can score low on objectivity although it is a wire report. Quoted, attributed
-  sentences are discounted (above); unquoted paraphrase is not.
-- Several datasets label by *source*, not by text (Chakraborty clickbait, Horne, FakeNewsNet,
-  Pang & Lee): a model learns publisher style. The cross-dataset rows of `unreliable_style`
-  show how much survives a change of dataset: treat that signal as weak.
-- BABE and PTC come from politically skewed outlet mixes; the propaganda and persuasion data
-  were selected from propaganda-prone outlets, which inflates base rates.
+- The article labels describe the OUTLET or section (AllSides, NewsGuard, MBFC), not the
+  article: a model can learn outlet style, which is why every article figure above is on
+  outlets never seen. US politics, 2012-2020; other countries and beats are out of
+  distribution.
+- Sentence labels come from annotators of news (BABE, CheckThat!, MultiDimNews, PTC,
+  SemEval-2023, PolNeAR) of several periods, plus Pang & Lee's movie reviews as a light
+  proxy; Chakraborty's clickbait labels are by publisher. English only (`limits.languages`):
+  the language is detected from the text (py3langid) and other languages are not scored.
+- The propaganda and persuasion heads react to loaded words even in reporting; quoted or
+  attributed sentences count as reported speech, unquoted paraphrase does not.
 - The outlet record is MBFC's editorial rating (a small team with its own leanings, ratings
-  change over time); it covers {covered}.
-- Long articles: only the first {manifest.limits.max_sentences} sentences are scored (news puts
-  the essentials first); later sentences add no evidence.
+  change over time); it covers {covered}. The outlet is the domain of the URL the reader is
+  on, never what the page says about itself.
+- Only the first {manifest.limits.max_sentences} sentences are scored (news puts the
+  essentials first); later sentences add no evidence.
 - Sentences longer than 128 tokens are truncated by the encoder.
 
 ## Data and licences
@@ -251,17 +341,48 @@ outputs with balanced class weights (0.5 = as likely as not on a balanced set).
 |---|---|---|---|
 {data}
 
-All data are the distributed dev splits (80%) of `../shared/data/labels`; the 20% hold-outs
-were never seen. Several licences are research-only or non-commercial (CheckThat! CC BY-NC-SA,
-LIAR not used, SemEval, PTC): a commercial deployment needs its own review of these terms.
+All data are the distributed dev splits of `../shared/data/labels` and
+`../shared/data/articles`; their hold-outs were never seen. Several licences are research-only
+or non-commercial (CheckThat! CC BY-NC-SA, SemEval, PTC, the AllSides/NewsGuard/MBFC ratings):
+a commercial deployment needs its own review of these terms.
 
 ## Reproducing
 
-`make model` rebuilds both bundles from scratch with fixed seeds (4–8 minutes on 2 cores,
-most of it embedding 128,000 texts once; `python -m credlens_training.build` reuses the
-embedding cache in `models/.cache` and takes 1–2 minutes). Every file of both bundles,
-manifest and card included, came out byte-identical from two builds (different
-`PYTHONHASHSEED`) with the same package versions (torch 2.13.0 CPU, onnxruntime 1.32,
-scikit-learn 1.9, skl2onnx 1.20). Across versions hashes may change: compare the golden
+`make model` rebuilds both bundles from scratch with fixed seeds (most of the time goes into
+embedding about 250,000 texts once; `python -m credlens_training.build` reuses the embedding
+cache in `models/.cache`). With the same package versions (torch 2.13.0 CPU, onnxruntime 1.32,
+scikit-learn, skl2onnx) the files come out the same; across versions compare the golden
 outputs in `manifest.json` instead (`credlens model check` does).
 """
+
+
+def _dropped(dropped: Any) -> str:
+    parts = [f"{score}: {', '.join(names)}" for score, names in dropped.items() if names]
+    return "; ".join(parts) or "none"
+
+
+def _newsguard(evaluation: dict[str, Any]) -> str:
+    """The median objectivity of news from outlets passing NewsGuard's news/opinion criterion
+    (a check, not a training label)."""
+    medians = evaluation.get("articles", {}).get("medians", {})
+    passes = medians.get("allsides news, outlet passes NewsGuard's news/opinion criterion")
+    if not passes:
+        return "no NewsGuard check in this bundle's evaluation"
+    return (
+        f"news articles of outlets that pass NewsGuard's \"handles the difference between news "
+        f'and opinion" criterion score a median {passes["objectivity"]} on outlets never seen'
+    )
+
+
+def _heads_table(articles: dict[str, Any]) -> str:
+    lines = [
+        "| head | data | n | AUC | macro-F1 | TF-IDF AUC | TF-IDF macro-F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in articles.get("heads", {}).items():
+        m, b = r["model"], r["baseline"]
+        lines.append(
+            f"| `{name}` | {r['data']} | {m['n']} | {m['auc']} | {m['macro_f1']} | "
+            f"{b['auc']} | {b['macro_f1']} |"
+        )
+    return "\n".join(lines)

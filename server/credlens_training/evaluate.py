@@ -1,6 +1,7 @@
-"""Honest evaluation of each learned signal: the model's heads against a TF-IDF + logistic
-regression baseline on the same seeded, grouped folds of the dev data, and, for the article-
-level reliability signal, cross-dataset results (train on one dataset, test on the other).
+"""Honest evaluation: each sentence signal against a TF-IDF + logistic regression baseline on
+the same seeded, grouped folds of the dev data; the article heads against TF-IDF on outlets
+never seen; the three scores on outlets never seen (AllSides) and on annotated genres
+(SemEval), with their reliability (predicted score vs observed share) per score.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens_training import data as D
-from credlens_training.heads import ARTICLE_C, EMBEDDING_C, SEED, TFIDF_C, fit_head
+from credlens_training import scores as S
+from credlens_training.articles import LabelledArticle
+from credlens_training.heads import EMBEDDING_C, SEED, TFIDF_C, fit_head
 
 FOLDS = 5
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
@@ -77,64 +80,8 @@ def evaluate_sentence_task(name: str, examples: list[D.Example], embed: Embed) -
     return out
 
 
-def _article_matrix(arts: list[D.Article], embed: Embed) -> npt.NDArray[np.float32]:
-    flat = [s for a in arts for s in a.sentences]
-    E = embed(flat)
-    out = np.zeros((len(arts), E.shape[1]), np.float32)
-    i = 0
-    for k, a in enumerate(arts):
-        out[k] = E[i : i + len(a.sentences)].mean(0)
-        i += len(a.sentences)
-    return out
-
-
-def _article_tfidf(arts: list[D.Article], vec: Any) -> Any:
-    """Mean of per-sentence TF-IDF rows: what the linear text head sees in serving."""
-    import scipy.sparse as sp
-
-    rows = [sp.csr_matrix(vec.transform(a.sentences).mean(axis=0)) for a in arts]
-    return sp.vstack(rows).tocsr()
-
-
-def evaluate_reliability(arts: list[D.Article], embed: Embed) -> dict[str, Any]:
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    y = np.asarray([a.label for a in arts])
-    X = _article_matrix(arts, embed)
-    groups = [a.group for a in arts]
-    splitter = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
-    p_model = np.zeros(len(y))
-    p_base = np.zeros(len(y))
-    for train, test in splitter.split(X, y, groups):
-        p_model[test] = fit_head(X[train], y[train], None, ARTICLE_C).predict_proba(X[test])[:, 1]
-        vec = tfidf().fit([s for i in train for s in arts[i].sentences])
-        base = fit_head(_article_tfidf([arts[i] for i in train], vec), y[train], None, TFIDF_C)
-        p_base[test] = base.predict_proba(_article_tfidf([arts[i] for i in test], vec))[:, 1]
-    out: dict[str, Any] = {
-        "level": "article",
-        "model": _metrics(y, p_model),
-        "baseline": _metrics(y, p_base),
-        "cross_dataset": {},
-    }
-    ds = np.asarray([a.dataset for a in arts])
-    for src, dst in (("fakenewsnet", "horne2017"), ("horne2017", "fakenewsnet")):
-        tr = np.flatnonzero(ds == src)
-        te = np.flatnonzero(ds == dst)
-        m = fit_head(X[tr], y[tr], None, ARTICLE_C)
-        vec = tfidf().fit([s for i in tr for s in arts[i].sentences])
-        base = fit_head(_article_tfidf([arts[i] for i in tr], vec), y[tr], None, TFIDF_C)
-        out["cross_dataset"][f"{src}->{dst}"] = {
-            "model": _metrics(y[te], m.predict_proba(X[te])[:, 1]),
-            "baseline": _metrics(
-                y[te], base.predict_proba(_article_tfidf([arts[i] for i in te], vec))[:, 1]
-            ),
-        }
-    return out
-
-
 def evaluate_all(
     tasks: dict[str, list[D.Example]],
-    arts: list[D.Article],
     embed: Embed,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
@@ -150,8 +97,6 @@ def evaluate_all(
     for name, examples in tasks.items():
         progress(name)
         out["signals"][name] = evaluate_sentence_task(name, examples, embed)
-    progress("unreliable_style")
-    out["signals"]["unreliable_style"] = evaluate_reliability(arts, embed)
     return out
 
 
@@ -229,3 +174,263 @@ def pages_check(scorer: Any, pages: Path) -> dict[str, Any]:
         "auc_objectivity": round(float(roc_auc_score(labels, objectivity)), 3),
         "auc_average": round(float(roc_auc_score(labels, average)), 3),
     }
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+#: Reliability diagram bins over the 0-10 scale.
+BINS = 10
+
+
+def _auc(y: npt.NDArray[np.float64], p: npt.NDArray[np.float64]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    keep = ~np.isnan(y) & ~np.isnan(p)
+    if len(set(y[keep])) < 2:
+        return float("nan")
+    return round(float(roc_auc_score(y[keep], p[keep])), 3)
+
+
+def _median(x: npt.NDArray[np.float64]) -> float:
+    x = x[~np.isnan(x)]
+    return round(float(np.median(x)), 2) if len(x) else float("nan")
+
+
+def _reliability(y: npt.NDArray[np.float64], score: npt.NDArray[np.float64]) -> list[list[float]]:
+    """[bin centre, mean predicted probability, observed share, n] per bin of the 0-10 score.
+    The observed share weighs the two classes equally, as the scores were fitted (so a score
+    of 7 should mean 70 % on a balanced set, whatever the data's class mix)."""
+    keep = ~np.isnan(y) & ~np.isnan(score)
+    y, score = y[keep], score[keep]
+    positives, negatives = max(int((y == 1).sum()), 1), max(int((y == 0).sum()), 1)
+    out = []
+    for k in range(BINS):
+        lo, hi = 10 * k / BINS, 10 * (k + 1) / BINS
+        inside = (score >= lo) & ((score < hi) if k < BINS - 1 else (score <= hi))
+        if inside.sum():
+            pos = (inside & (y == 1)).sum() / positives
+            neg = (inside & (y == 0)).sum() / negatives
+            out.append(
+                [
+                    round((lo + hi) / 2, 2),
+                    round(float(score[inside].mean() / 10), 3),
+                    round(float(pos / (pos + neg)), 3),
+                    int(inside.sum()),
+                ]
+            )
+    return out
+
+
+def article_classes(arts: Sequence[LabelledArticle]) -> dict[str, npt.NDArray[np.bool_]]:
+    """Named article classes for the per-class medians."""
+    allsides = np.asarray([a.dataset == "allsides" for a in arts])
+    good = np.asarray([a.mbfc in ("high", "very high") for a in arts])
+    weak = np.asarray([a.factual == 0 for a in arts])
+    news = np.asarray([a.opinion == 0 for a in arts])
+    opinion = np.asarray([a.opinion == 1 for a in arts])
+    passes = np.asarray([a.news_opinion_fail is False for a in arts])
+    fails = np.asarray([a.news_opinion_fail is True for a in arts])
+    return {
+        "allsides news, outlet passes NewsGuard's news/opinion criterion": allsides & news & passes,
+        "allsides news, outlet fails it": allsides & news & fails,
+        "allsides news, outlet high/very high": allsides & news & good,
+        "allsides news, outlet mixed or lower": allsides & news & weak,
+        "allsides opinion sections / guest writers": allsides & opinion,
+        "allsides, outlet high/very high": allsides & good,
+        "allsides, outlet mixed or lower": allsides & weak,
+        "genre: reporting": np.asarray([a.dataset == "genre:reporting" for a in arts]),
+        "genre: opinion": np.asarray([a.dataset == "genre:opinion" for a in arts]),
+        "genre: satire": np.asarray([a.dataset == "genre:satire" for a in arts]),
+    }
+
+
+def summarize_scores(
+    arts: Sequence[LabelledArticle], scores: dict[str, npt.NDArray[np.float64]]
+) -> dict[str, Any]:
+    """AUCs, per-class medians and reliability bins of article scores."""
+    news = S.labels(arts, "news")
+    factual = S.labels(arts, "factual")
+    allsides = np.asarray([a.dataset == "allsides" for a in arts])
+    genre = np.asarray([a.dataset.startswith("genre") for a in arts])
+    on = {k: np.where(allsides, v, np.nan) for k, v in scores.items()}
+    on_genre = {k: np.where(genre, v, np.nan) for k, v in scores.items()}
+    result: dict[str, Any] = {
+        "auc": {
+            "objectivity: news vs opinion sections (AllSides)": _auc(news, on["objectivity"]),
+            "objectivity: reporting vs opinion (SemEval genre)": _auc(
+                news, on_genre["objectivity"]
+            ),
+            "accuracy, text alone: MBFC high/very high vs mixed/lower": _auc(
+                factual, on["accuracy"]
+            ),
+            "transparency: news vs opinion sections (AllSides)": _auc(news, on["transparency"]),
+        },
+        "medians": {},
+        "reliability": {
+            "objectivity": _reliability(np.where(allsides, news, np.nan), scores["objectivity"]),
+            "accuracy": _reliability(np.where(allsides, factual, np.nan), scores["accuracy"]),
+            "transparency": _reliability(np.where(allsides, news, np.nan), scores["transparency"]),
+        },
+    }
+    if "accuracy_with_record" in scores:
+        result["auc"]["accuracy with the outlet record: MBFC high/very high vs mixed/lower"] = _auc(
+            factual, on["accuracy_with_record"]
+        )
+    for name, mask in article_classes(arts).items():
+        result["medians"][name] = {
+            "n": int(mask.sum()),
+            **{k: _median(np.where(mask, v, np.nan)) for k, v in scores.items()},
+        }
+    return result
+
+
+def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, Any]:
+    """Each article head against TF-IDF + LR on the article text, same outlet-grouped folds."""
+    folds = S._groups(arts)
+    allsides = np.asarray([a.dataset == "allsides" for a in arts])
+    texts = [" ".join(a.sentences) for a in arts]
+    result: dict[str, Any] = {}
+    for name, (target, inverted) in S.HEAD_TARGETS.items():
+        y = S.labels(arts, target)
+        y = (1 - y) if inverted else y
+        idx = np.flatnonzero(allsides & ~np.isnan(y))
+        p_model, p_base = np.full(len(arts), np.nan), np.full(len(arts), np.nan)
+        for k in range(S.FOLDS):
+            train, test = idx[folds[idx] != k], idx[folds[idx] == k]
+            head = S.fit_head(out.mean_embedding[train], y[train])
+            p_model[test] = head.predict_proba(out.mean_embedding[test])[:, 1]
+            vec = tfidf()
+            base = fit_head(
+                vec.fit_transform([texts[i] for i in train]), y[train].astype(int), None, TFIDF_C
+            )
+            p_base[test] = base.predict_proba(vec.transform([texts[i] for i in test]))[:, 1]
+        yy = y[idx].astype(int)
+        result[name] = {
+            "level": "article",
+            "data": "allsides_baly2020, 5 folds by outlet",
+            "model": _metrics(yy, p_model[idx]),
+            "baseline": _metrics(yy, p_base[idx]),
+        }
+    return result
+
+
+def evaluate_articles(
+    arts: Sequence[LabelledArticle],
+    out: S.Outputs,
+    models: Any,
+    sources: dict[str, str],
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """The three scores on outlets never seen (AllSides, refitted per fold) and on the genre set
+    (the final models, which never saw it), and the article heads against TF-IDF."""
+    from credlens.model.features import outlet_record
+
+    records = [(outlet_record(a.domain, sources) or (None, None))[1] for a in arts]
+    reference = float(np.mean([p for p in out.clickbait if p is not None]))
+    progress("  articles: scores refitted in 5 outlet-grouped folds")
+    cv = S.cross_validated_scores(arts, out, reference, models.sentence_thresholds, records)
+    genre = np.asarray([i for i, a in enumerate(arts) if a.dataset.startswith("genre")])
+    allsides = np.asarray([i for i, a in enumerate(arts) if a.dataset == "allsides"])
+    heads = S.fit_heads(arts, out, allsides)
+    sub = S._subset(out, genre)
+    rows = S.feature_rows(
+        [arts[i] for i in genre],
+        sub,
+        {n: h.predict_proba(sub.mean_embedding)[:, 1] for n, h in heads.items()},
+        reference,
+    )
+    for name, values in S.score_rows(models, rows).items():
+        cv[name][genre] = values
+    progress("  articles: heads vs TF-IDF")
+    return {
+        "protocol": (
+            "AllSides: five folds by outlet (no outlet on both sides); in each, the article "
+            "heads, their out-of-fold features and the three score models are fitted on four "
+            "folds and score the fifth. SemEval genre: never trained on, scored by the final "
+            "models. 'with the outlet record' blends in the bundle's sources.json record of the "
+            "article's domain, as serving does."
+        ),
+        **summarize_scores(arts, cv),
+        "heads": head_vs_tfidf(arts, out),
+    }
+
+
+# --- `credlens model eval --articles` ---------------------------------------------------------
+
+
+def bundle_outputs(
+    scorer: Any, arts: Sequence[LabelledArticle], cache: Path
+) -> tuple[S.Outputs, dict[str, int], npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """Run every article sentence and title through the bundle's graph (cached by bundle and
+    texts): the Outputs, the text index, the embeddings and the logits of every text."""
+    import hashlib
+
+    from tqdm import tqdm
+
+    from credlens.model.features import sentence_facts
+
+    texts = sorted({s for a in arts for s in a.sentences} | {a.title for a in arts if a.title})
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    # Keyed by the graph file, not the manifest: a rebuilt card or manifest keeps the cache.
+    graph = next(f.sha256 for f in scorer.manifest.files if f.path == scorer.manifest.graph.file)
+    path = cache / f"articles-{graph[:12]}-{digest}.npz"
+    if path.exists():
+        data = np.load(path)
+        emb, logits = data["embeddings"], data["logits"]
+    else:
+        parts_e, parts_l = [], []
+        for i in tqdm(range(0, len(texts), 256), desc="article texts", unit="x256"):
+            lg, em = scorer.run(texts[i : i + 256])
+            parts_l.append(lg)
+            parts_e.append(em)
+        emb, logits = np.vstack(parts_e), np.vstack(parts_l)
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(path, embeddings=emb, logits=logits)
+    index = {t: i for i, t in enumerate(texts)}
+    columns = {s.name: s.column for s in scorer.manifest.signals}
+    levels = {s.name: s.level for s in scorer.manifest.signals}
+    probs, clickbait = [], []
+    for a in arts:
+        rows = [index[s] for s in a.sentences]
+        p = 1 / (1 + np.exp(-logits[rows]))
+        probs.append({n: p[:, c] for n, c in columns.items() if levels[n] == "sentence"})
+        clickbait.append(
+            float(1 / (1 + np.exp(-logits[index[a.title], columns["clickbait"]])))
+            if a.title
+            else None
+        )
+    mean = np.stack([emb[[index[s] for s in a.sentences]].mean(0) for a in arts])
+    facts = [[sentence_facts(s) for s in a.sentences] for a in arts]
+    return S.Outputs(probs, clickbait, mean, facts), index, emb, logits
+
+
+def legacy_scores(
+    root: Path,
+    arts: Sequence[LabelledArticle],
+    out: S.Outputs,
+    index: dict[str, int],
+    emb: npt.NDArray[np.float32],
+    check: Callable[[list[str]], npt.NDArray[np.float32]],
+) -> tuple[str, dict[str, npt.NDArray[np.float64]]]:
+    """Scores of a format-1 bundle at ``root`` on ``arts``. Its heads are linear on the same
+    encoder's embeddings: ``check`` (the format-1 graph's own embeddings of a few texts) must
+    match ``emb`` or the comparison is refused."""
+    from credlens_training.legacy import Legacy, head_weights
+
+    old = Legacy(root)
+    probe = sorted(index)[:8]
+    diff = float(np.abs(check(probe) - emb[[index[t] for t in probe]]).max())
+    if diff > 1e-4:
+        raise ValueError(f"{root}: its encoder differs from the bundle's ({diff:.4f})")
+    w, b = head_weights(root)
+    result: dict[str, list[float]] = {}
+    for k, a in enumerate(arts):
+        rows = [index[s] for s in a.sentences]
+        logits = emb[rows].astype(np.float64) @ w + b
+        title = emb[index[a.title]].astype(np.float64) @ w + b if a.title else None
+        scored = old.scores(
+            logits, title, out.facts[k], byline=a.byline, dated=a.dated, links=1, domain=a.domain
+        )
+        for name, v in scored.items():
+            result.setdefault(name, []).append(v)
+    return old.name, {k: np.asarray(v, dtype=np.float64) for k, v in result.items()}

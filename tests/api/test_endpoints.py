@@ -47,7 +47,7 @@ async def test_analyze_html_page_returns_a_full_analysis(
         )
         for e in d.evidence
     ]
-    assert evidence and all(e.text and e.label and -1 <= e.weight <= 1 for e in evidence)
+    assert evidence and all(e.text and e.label and -10 <= e.weight <= 10 for e in evidence)
     assert analysis.details.objectivity.explanation
     assert analysis.headline.clickbait_probability is not None
     assert analysis.article.word_count >= 500 and analysis.article.language == "en"

@@ -18,6 +18,7 @@ import redis
 from credlens.api import examples
 from credlens.cache import RedisCache
 from credlens.model import Scorer, load_bundle
+from credlens.model.manifest import FORMAT
 from credlens.pipeline import analyze_article, prepare
 from credlens.schemas import AnalyzeRequest
 from credlens.settings import DEFAULT_BUNDLE
@@ -173,7 +174,9 @@ async def test_a_bad_bundle_is_refused_and_the_old_one_serves(
         (bad / "MODEL_CARD.md").write_bytes(bytes(data))
     elif damage == "wrong-format":
         manifest = bad / "manifest.json"
-        manifest.write_text(manifest.read_text().replace('"format": 1', '"format": 99'))
+        text = manifest.read_text()
+        assert f'"format": {FORMAT}' in text
+        manifest.write_text(text.replace(f'"format": {FORMAT}', '"format": 99'))
     else:
         (bad / "model.onnx").unlink()
     link.unlink()

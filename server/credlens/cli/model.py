@@ -10,7 +10,7 @@ import click
 import msgspec
 
 from credlens.cli.io import bundle_option, load_scorer, pages_option
-from credlens.model import BundleError, load_bundle
+from credlens.model import BundleError, Scorer, load_bundle
 
 _BUNDLE = click.Path(exists=False, file_okay=False, path_type=Path)
 
@@ -24,7 +24,7 @@ def model() -> None:
 @click.argument("path", type=_BUNDLE)
 def check(path: Path) -> None:
     """Run the loader's checks on the bundle at PATH: manifest, file hashes, graph inputs and
-    outputs against the manifest, calibration, golden inputs and outputs.
+    outputs against the manifest, score models, golden inputs and outputs.
 
     Prints the model's name, version and manifest hash; exits with status 1 and the problem
     when the bundle would be refused.
@@ -94,7 +94,22 @@ def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
     name="--pages",
     must_exist=False,
 )
-def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
+@click.option(
+    "--articles",
+    "articles_dir",
+    flag_value=Path("../shared/data/articles"),
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Evaluate the three scores on whole labelled articles instead (AllSides outlets "
+    "never seen; SemEval genre) from this folder [flag alone: ../shared/data/articles].",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="With --articles: a format-1 bundle (credlens-default 1.0.0) scored beside it.",
+)
+def evaluate(
+    bundle: Path, labels: Path, pages: Path, articles_dir: Path | None, baseline: Path | None
+) -> None:
     """Per learned signal, on 5 seeded held-out folds of the dev data: accuracy, macro-F1
     and AUC of the bundle's heads (refitted per fold on its embeddings) and of a TF-IDF +
     logistic-regression baseline on the same folds; per dataset for opinion; cross-dataset
@@ -102,6 +117,11 @@ def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
 
     Then, on the real pages: the AUC with which objectivity and the average rank news pages
     above pages whose URL marks them as opinion, review or blog (weak labels).
+
+    With --articles: the three scores on article data the model never trained on: AllSides
+    articles scored by models refitted without their outlet (5 outlet-grouped folds), the
+    SemEval genre set; AUCs, per-class medians, evidence precision; --baseline puts a
+    format-1 bundle beside it.
 
     Needs the `train` extra (scikit-learn) and an encoder bundle. Embeddings are cached under
     models/.cache.
@@ -125,6 +145,9 @@ def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
     scorer = load_scorer(bundle)
     if scorer.embed(["probe"]) is None:
         raise click.ClickException(f"{bundle} has no encoder: eval refits heads on embeddings")
+    if articles_dir is not None:
+        _evaluate_articles(scorer, articles_dir, baseline)
+        return
     cache = CACHE
     cache.mkdir(parents=True, exist_ok=True)
     known: dict[str, npt.NDArray[np.float32]] = {}
@@ -147,9 +170,7 @@ def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
 
     labels = labels.resolve()
     tasks = {name: load(labels) for name, load in D.SENTENCE_TASKS.items()}
-    result = evaluate_all(
-        tasks, D.articles(labels), embed, progress=lambda n: click.echo(f"evaluating {n}...")
-    )
+    result = evaluate_all(tasks, embed, progress=lambda n: click.echo(f"evaluating {n}..."))
     table = Table(title=f"{scorer.info.name} {scorer.info.version} vs TF-IDF + LR baseline")
     for h in TABLE_HEADER:
         table.add_column(h, justify="right" if h not in ("signal", "level", "data") else "left")
@@ -165,3 +186,63 @@ def evaluate(bundle: Path, labels: Path, pages: Path) -> None:
             f"AUC objectivity {check['auc_objectivity']:.3f}, "
             f"average {check['auc_average']:.3f} (0.5 = chance)."
         )
+
+
+def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> None:
+    """``model eval --articles``: the scores on labelled articles, beside a format-1 bundle."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from credlens_training import articles as A
+    from credlens_training.encoder import CACHE
+    from credlens_training.evaluate import (
+        bundle_outputs,
+        evaluate_articles,
+        legacy_scores,
+        summarize_scores,
+    )
+    from credlens_training.legacy import embeddings
+
+    if not (root / "allsides_baly2020").is_dir():
+        raise click.ClickException(f"{root}: no allsides_baly2020 folder (../shared/data/articles)")
+    click.echo(f"loading articles from {root} ...")
+    arts = A.load(root)
+    out, index, emb, _ = bundle_outputs(scorer, arts, CACHE)
+    ours = evaluate_articles(arts, out, scorer.manifest.scores, scorer.sources, progress=click.echo)
+    columns = [(f"{scorer.info.name} {scorer.info.version}", ours)]
+    if baseline is not None:
+        name, old = legacy_scores(
+            baseline, arts, out, index, emb, lambda t: embeddings(baseline, t)
+        )
+        columns.insert(0, (f"{name} (baseline)", summarize_scores(arts, old)))
+    console = Console(width=max(Console().width, 140))
+    table = Table(title="Scores on labelled articles (AllSides: outlets never seen)")
+    table.add_column("measure")
+    for title, _ in columns:
+        table.add_column(title, justify="right")
+    for key in ours["auc"]:
+        table.add_row(f"AUC {key}", *[str(c["auc"].get(key, "-")) for _, c in columns])
+    for cls, med in ours["medians"].items():
+        for score in ("objectivity", "accuracy", "accuracy_with_record", "transparency"):
+            if score in med:
+                cells = [str(c["medians"].get(cls, {}).get(score, "-")) for _, c in columns]
+                table.add_row(f"median {score}: {cls} (n={med['n']})", *cells)
+    console.print(table)
+    heads = Table(title="Article heads vs TF-IDF + LR, same outlet-grouped folds")
+    for col in ("head", "n", "AUC", "macro-F1", "TF-IDF AUC", "TF-IDF macro-F1"):
+        heads.add_column(col)
+    for name, r in ours["heads"].items():
+        m, b = r["model"], r["baseline"]
+        numbers = (m["n"], m["auc"], m["macro_f1"], b["auc"], b["macro_f1"])
+        heads.add_row(name, *[str(c) for c in numbers])
+    console.print(heads)
+    evidence = scorer.manifest.evaluation.get("evidence", {})
+    if isinstance(evidence, dict):
+        ev = Table(title="Evidence precision at the display threshold (held-out sentences)")
+        for col in ("label", "shown from", "precision", "recall", "shown"):
+            ev.add_column(col)
+        for label, r in evidence.items():
+            figures = (r["threshold"], r["precision"], r["recall"], r["shown"])
+            ev.add_row(label, *[str(c) for c in figures])
+        console.print(ev)
+    click.echo(ours["protocol"])

@@ -2,7 +2,7 @@
 
 Checks, in order: the manifest decodes; every listed file exists with its size and sha256;
 the files the manifest refers to are listed; the graph loads; its inputs and outputs match the
-manifest (names, dtypes, shapes); the signals and calibration are complete; the golden inputs
+manifest (names, dtypes, shapes); the signals and score models are complete; the golden inputs
 give the recorded outputs. Any failure raises ``BundleError`` naming the file and the problem;
 nothing is half-loaded, so a server keeps its previous scorer.
 """
@@ -10,7 +10,6 @@ nothing is half-loaded, so a server keeps its previous scorer.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import threading
@@ -21,7 +20,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from credlens.model.combine import CALIBRATED_FEATURES
+from credlens.model.features import ARTICLE_FEATURES
 from credlens.model.manifest import FORMAT, Dim, Manifest, TensorSpec, decode
 from credlens.model.scorer import Scorer
 from credlens.schemas import Article
@@ -34,6 +33,7 @@ REQUIRED_SIGNALS = {
     "persuasion": "sentence",
     "attribution": "sentence",
     "clickbait": "headline",
+    "opinion_style": "article",
     "unreliable_style": "article",
 }
 _REQUIRED_IO = {
@@ -171,15 +171,19 @@ def _check_signals(manifest: Manifest) -> None:
     columns = sorted(s.column for s in manifest.signals)
     if columns != list(range(len(columns))) or (isinstance(width, int) and width != len(columns)):
         raise BundleError(f"{where}: signal columns {columns} do not fill signal_logits ({width})")
-    quantiles = {q.feature: q.values for q in manifest.calibration.features}
-    for feature in CALIBRATED_FEATURES:
-        values = quantiles.get(feature)
-        if not values or len(values) < 2:
-            raise BundleError(f"{where}: calibration has no quantiles for '{feature}'")
-        if not all(math.isfinite(v) for v in values) or any(
-            b < a for a, b in itertools.pairwise(values)
-        ):
-            raise BundleError(f"{where}: calibration quantiles of '{feature}' must rise")
+    models = manifest.scores
+    for name in ("objectivity", "accuracy", "transparency"):
+        model = getattr(models, name)
+        numbers = [model.intercept, model.reference_score]
+        for c in model.components:
+            if c.feature not in ARTICLE_FEATURES:
+                raise BundleError(f"{where}: {name} component '{c.name}': unknown feature")
+            numbers += [c.weight, c.reference]
+        if not model.components or not all(math.isfinite(v) for v in numbers):
+            raise BundleError(f"{where}: scores.{name} needs components with finite numbers")
+    for label in ("opinion", "propaganda", "persuasion", "attribution"):
+        if not 0.0 <= models.sentence_thresholds.get(label, -1.0) <= 1.0:
+            raise BundleError(f"{where}: scores.sentence_thresholds has no '{label}' in [0, 1]")
 
 
 def _open_tokenizer(root: Path, manifest: Manifest) -> Tokenizer | None:

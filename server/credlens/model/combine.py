@@ -1,125 +1,51 @@
-"""From signals to scores: the documented, calibrated combination behind the three scores.
+"""From article features to the three scores, with the evidence that moved each one.
 
-Stages: per-sentence signal probabilities and measured facts → article features (means and
-shares) → each feature calibrated to [0, 1] against the bundle's reference articles →
-weighted components per score → 0–10 score, with the evidence that moved it.
+Each score is a fitted logistic model (the bundle's ``scores``): ``10 × sigmoid(intercept +
+Σ weight × feature)``, where every feature is a named component in [0, 1] and every weight's
+sign is fixed by design (fitted under that constraint, see the model card). So a component
+can only move its score the way its evidence says.
 
-Every constant below is a design choice, not a fitted value, unless it says otherwise; they
-were set together (don't tune one alone) and are described in the model card.
+Evidence is in score points and adds up: the distance from the reference article's score
+(``reference_score``, all features at their reference values) is split among components in
+proportion to their logit contributions ``weight × (feature − reference)`` (one positive
+factor for all, so no sign flips). A sentence feature's points split further among its
+sentences, ``weight × (value − reference) / n`` each; the sentences shown (the strongest whose
+label clears its precision threshold) are carved out, and what remains of each component is
+one signal item. Items are rounded to 0.01 with the rounding put on the largest, so they sum
+exactly to the rounded score minus the reference.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from credlens.model.features import ArticleFacts, SentenceFacts
-from credlens.model.manifest import Calibration
+from credlens.model.features import (
+    SENTENCE_FEATURES,
+    ArticleFacts,
+    SentenceFacts,
+    article_features,
+    sentence_values,
+)
+from credlens.model.manifest import Component, ScoreModel, ScoreModels
 from credlens.schemas import Evidence, ScoreDetail, ScoreDetails, Scores
 
 FloatArray = npt.NDArray[np.float64]
 
-# --- Article features that are calibrated against the reference articles ----------------------
-#: Each is a mean over the article's scored sentences; the bundle's manifest carries their
-#: quantiles over its reference corpus (``calibration``), built by the training pipeline.
-CALIBRATED_FEATURES = (
-    "opinion",
-    "propaganda",
-    "persuasion",
-    "attribution",
-    "quotes",
-    "named_sources",
-    "specific",
-)
-
-
-@dataclass(frozen=True)
-class Component:
-    """One part of a score: ``feature`` in [0, 1], higher = better after ``invert``."""
-
-    feature: str
-    weight: float
-    invert: bool
-    label: str
-    """Evidence label for sentences/signals this component flags."""
-    weak: str
-    """What a low value of this component means, for the explanation."""
-    strong: str
-    """What a high value means."""
-
-
-# Weights per score sum to 1. Where they come from: design.md's definition of each score, with
-# the learned text signals carrying most weight (they are evaluated, see MODEL_CARD.md) and the
-# measured page facts (byline, links, date) less, since extraction may miss them.
-# fmt: off
-_OPINION = Component(
-    "opinion", 0.45, True, "opinion", "many sentences read as opinion", "mostly factual sentences"
-)
-_PROPAGANDA = Component(
-    "propaganda", 0.25, True, "propaganda", "propaganda techniques are frequent",
-    "few propaganda techniques",
-)
-_PERSUASION = Component(
-    "persuasion", 0.15, True, "persuasion", "persuasion techniques are frequent",
-    "few persuasion techniques",
-)
-_HEADLINE = Component(
-    "clickbait", 0.15, True, "clickbait_headline", "the headline reads as clickbait",
-    "a plain headline",
-)
-OBJECTIVITY = (_OPINION, _PROPAGANDA, _PERSUASION, _HEADLINE)
-ACCURACY = (
-    Component(
-        "specific", 0.30, False, "specific_claim", "few specific, checkable details",
-        "specific, checkable details",
-    ),
-    Component(
-        "propaganda", 0.20, True, "propaganda", "propaganda techniques are frequent",
-        "few propaganda techniques",
-    ),
-    Component(
-        "unreliable_style", 0.35, True, "unreliable_style",
-        "the style resembles unreliable outlets", "a style unlike unreliable outlets",
-    ),
-    _HEADLINE,
-)
-#: Added to accuracy (then weights renormalised) only when the outlet's domain is listed.
-OUTLET_RECORD = Component(
-    "outlet_record", 0.30, False, "outlet_record", "the outlet has a weak factual record",
-    "the outlet's factual record",
-)
-#: Outlet factual-reporting record → component value (MBFC's coarse high / mixed / low).
-OUTLET_RECORD_VALUE = {"high": 1.0, "mixed": 0.5, "low": 0.0}
-TRANSPARENCY = (
-    Component(
-        "attribution", 0.40, False, "attributed", "few statements are attributed",
-        "statements attributed to sources",
-    ),
-    Component("quotes", 0.15, False, "direct_quote", "few direct quotes", "direct quotes"),
-    Component(
-        "named_sources", 0.15, False, "named_source", "few named sources", "named sources"
-    ),
-    Component("links", 0.10, False, "links", "no links to other sources", "links to sources"),
-    Component("byline", 0.10, False, "byline", "no byline", "a byline"),
-    Component("dated", 0.10, False, "dated", "no publication date", "a publication date"),
-)
-# fmt: on
-#: External links at which the links component is full (a few primary sources suffice).
-LINKS_FULL = 3
-#: Reported speech: a sentence that carries a direct quote and is attributed to a source (its
-#: attribution probability ≥ 0.5) reports someone else's words. Its opinion, propaganda and
-#: persuasion probabilities count at this factor: quoting is still the writer's choice, but
-#: a wire report quoting an angry politician is not an opinion piece (a design choice, checked
-#: on the tuning pages: wire reports full of quoted accusations scored as opinion without it).
-REPORTED_SPEECH_FACTOR = 0.25
-_WRITER_SIGNALS = ("opinion", "propaganda", "persuasion")
-#: Sentence evidence is shown when its signal probability reaches this.
-EVIDENCE_MIN_PROBABILITY = 0.5
-#: Evidence per score: the strongest sentences, then the strongest page signals.
+#: Evidence per score: the strongest sentences, then every component's remainder.
 SENTENCE_EVIDENCE = 3
-SIGNAL_EVIDENCE = 3
+#: Which probability decides whether a learned sentence feature's sentence may be shown (its
+#: label must clear the bundle's precision threshold); measured features (quotes, named
+#: sources, specific details, first person) show the sentences where the fact was found.
+_SHOWN_BY = {
+    "opinion_own": "opinion",
+    "propaganda_own": "propaganda",
+    "persuasion_own": "persuasion",
+    "attribution": "attribution",
+}
 
 
 @dataclass(frozen=True)
@@ -128,67 +54,37 @@ class Signals:
 
     sentence: dict[str, FloatArray]
     """Signal name → probability per scored sentence."""
+    article: dict[str, float]
+    """Article-level heads (``opinion_style``, ``unreliable_style``) → probability."""
     clickbait: float | None
     """Probability that the title is clickbait; None without a title."""
-    unreliable_style: float
 
 
-def calibrate(value: float, quantiles: list[float]) -> float:
-    """Share of reference articles whose feature is below ``value`` (an empirical CDF)."""
-    q = np.asarray(quantiles, dtype=np.float64)
-    levels = np.linspace(0.0, 1.0, len(q))
-    # Ties (many reference articles at 0) take the middle of their level range.
-    lo = float(np.interp(value, q, levels, left=0.0, right=1.0))
-    hi_idx = np.searchsorted(q, value, side="right")
-    lo_idx = np.searchsorted(q, value, side="left")
-    if hi_idx > lo_idx:
-        lo = float((levels[lo_idx] + levels[hi_idx - 1]) / 2)
-    return lo
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
 
 
-def writer_signals(signals: Signals, facts: list[SentenceFacts]) -> dict[str, FloatArray]:
-    """Per-sentence probabilities with reported speech discounted (REPORTED_SPEECH_FACTOR)."""
-    reported = np.asarray([f.quote for f in facts], dtype=bool) & (
-        signals.sentence["attribution"] >= 0.5
-    )
-    factor = np.where(reported, REPORTED_SPEECH_FACTOR, 1.0)
-    return {
-        name: probs * factor if name in _WRITER_SIGNALS else probs
-        for name, probs in signals.sentence.items()
-    }
+@dataclass(frozen=True)
+class Fitted:
+    """One score computed: its value, reference and each component's points."""
+
+    score: float
+    reference: float
+    points: dict[str, float]
+    """Component name → points; they sum to ``score − reference``."""
+    per_logit: float
+    """Points per unit of logit between the reference and this article (positive)."""
 
 
-def article_features(signals: Signals, facts: list[SentenceFacts]) -> dict[str, float]:
-    """The raw (uncalibrated) article features named in CALIBRATED_FEATURES."""
-    n = max(len(facts), 1)
-    probs = writer_signals(signals, facts)
-    out = {
-        name: float(probs[name].mean()) if len(facts) else 0.0
-        for name in ("opinion", "propaganda", "persuasion", "attribution")
-    }
-    out["quotes"] = sum(f.quote for f in facts) / n
-    out["named_sources"] = sum(f.named_source for f in facts) / n
-    out["specific"] = sum(f.specific for f in facts) / n
-    return out
-
-
-def _component_values(
-    raw: dict[str, float],
-    calibration: Calibration,
-    signals: Signals,
-    page: ArticleFacts,
-    record: str | None,
-) -> dict[str, float]:
-    table = {q.feature: q.values for q in calibration.features}
-    values = {name: calibrate(raw[name], table[name]) for name in CALIBRATED_FEATURES}
-    values["clickbait"] = signals.clickbait if signals.clickbait is not None else 0.0
-    values["unreliable_style"] = signals.unreliable_style
-    values["links"] = min(page.external_links / LINKS_FULL, 1.0)
-    values["byline"] = float(page.byline)
-    values["dated"] = float(page.dated)
-    if record is not None:
-        values["outlet_record"] = OUTLET_RECORD_VALUE[record]
-    return values
+def evaluate(model: ScoreModel, features: dict[str, float]) -> Fitted:
+    z_ref = model.intercept + sum(c.weight * c.reference for c in model.components)
+    contrib = {c.name: c.weight * (features[c.feature] - c.reference) for c in model.components}
+    z = z_ref + sum(contrib.values())
+    score, ref = 10.0 * _sigmoid(z), 10.0 * _sigmoid(z_ref)
+    # Points per logit: the secant slope (the derivative where the two coincide).
+    dz = z - z_ref
+    per_logit = (score - ref) / dz if abs(dz) > 1e-9 else 10.0 * _sigmoid(z) * (1 - _sigmoid(z))
+    return Fitted(score, ref, {n: per_logit * v for n, v in contrib.items()}, per_logit)
 
 
 def combine(
@@ -196,129 +92,151 @@ def combine(
     signals: Signals,
     facts: list[SentenceFacts],
     page: ArticleFacts,
-    calibration: Calibration,
+    models: ScoreModels,
     outlet: tuple[str, str] | None,
 ) -> tuple[Scores, ScoreDetails]:
-    raw = article_features(signals, facts)
-    values = _component_values(raw, calibration, signals, page, outlet[1] if outlet else None)
-    accuracy = (*ACCURACY, OUTLET_RECORD) if outlet else ACCURACY
-
-    # No title: the headline component drops out and the others are renormalised.
-    def active(parts: tuple[Component, ...]) -> tuple[Component, ...]:
-        if signals.clickbait is None:
-            return tuple(c for c in parts if c.feature != "clickbait")
-        return parts
-
-    details: dict[str, ScoreDetail] = {}
+    values = sentence_values(signals.sentence, facts)
+    reference_clickbait = _reference(models.objectivity, "clickbait")
+    features = article_features(
+        values, signals.article, signals.clickbait, page, reference_clickbait
+    )
     scores: dict[str, float] = {}
-    for name, parts in (
-        ("objectivity", active(OBJECTIVITY)),
-        ("accuracy", active(accuracy)),
-        ("transparency", TRANSPARENCY),
-    ):
-        total = sum(c.weight for c in parts)
-        goodness = {
-            c.feature: (1.0 - values[c.feature]) if c.invert else values[c.feature] for c in parts
-        }
-        score = 10.0 * sum(c.weight * goodness[c.feature] for c in parts) / total
-        scores[name] = round(min(max(score, 0.0), 10.0), 1)
-        evidence = _evidence(parts, total, goodness, sentences, signals, facts, page, outlet)
-        details[name] = ScoreDetail(explanation=_explain(name, parts, goodness), evidence=evidence)
+    details: dict[str, ScoreDetail] = {}
+    for name in ("objectivity", "accuracy", "transparency"):
+        model: ScoreModel = getattr(models, name)
+        fitted = evaluate(model, features)
+        extra: list[tuple[Evidence, float]] = []
+        if name == "accuracy" and outlet is not None:
+            fitted, extra = _with_record(fitted, models, outlet)
+        score = round(min(max(fitted.score, 0.0), 10.0), 1)
+        reference = round(fitted.reference, 2)
+        items = _evidence(model, fitted, values, signals, sentences, models, features)
+        evidence = _rounded([*items, *extra], score - reference)
+        scores[name] = score
+        details[name] = ScoreDetail(
+            explanation=_explain(name, model, fitted, extra, score, reference),
+            evidence=evidence,
+            reference=reference,
+        )
     average = round((scores["objectivity"] + scores["accuracy"] + scores["transparency"]) / 3, 1)
-    return (
-        Scores(average=average, **scores),
-        ScoreDetails(**details),
+    return Scores(average=average, **scores), ScoreDetails(**details)
+
+
+def _reference(model: ScoreModel, feature: str) -> float:
+    return next((c.reference for c in model.components if c.feature == feature), 0.0)
+
+
+def _with_record(
+    text: Fitted, models: ScoreModels, outlet: tuple[str, str]
+) -> tuple[Fitted, list[tuple[Evidence, float]]]:
+    """Accuracy with the outlet's record: a fixed blend of the text score and the record."""
+    share = models.outlet_record_share
+    value = models.outlet_record_values.get(outlet[1], 0.5)
+    points = {n: (1 - share) * p for n, p in text.points.items()}
+    record_points = share * 10.0 * (value - 0.5)
+    score = (1 - share) * text.score + share * 10.0 * value
+    reference = (1 - share) * text.reference + share * 5.0
+    item = Evidence(
+        text=f"{outlet[0]}: factual-reporting record '{outlet[1]}' (Media Bias/Fact Check)",
+        label="outlet_record",
+        weight=0.0,
+        kind="signal",
     )
-
-
-_EXPLAIN_HEAD = {
-    "objectivity": (
-        "Objectivity weighs opinion, propaganda and persuasion in the text and the headline's tone."
-    ),
-    "accuracy": "Accuracy weighs signals that go with accurate reporting; it is not a fact check.",
-    "transparency": (
-        "Transparency weighs how statements are sourced: attribution, quotes, named sources, "
-        "links, byline and date."
-    ),
-}
-
-
-def _explain(name: str, parts: tuple[Component, ...], goodness: dict[str, float]) -> str:
-    weak = sorted(
-        (c for c in parts if goodness[c.feature] < 0.5), key=lambda c: goodness[c.feature]
-    )
-    strong = [c for c in parts if goodness[c.feature] >= 0.75]
-    head = _EXPLAIN_HEAD[name]
-    extra = f" Raised by {' and '.join(c.strong for c in strong[:2])}." if strong else ""
-    if not weak:
-        return f"{head} No weak signal stands out.{extra}"
-    return f"{head} Lowered because {'; '.join(c.weak for c in weak[:2])}.{extra}"
+    fitted = Fitted(score, reference, points, (1 - share) * text.per_logit)
+    return fitted, [(item, record_points)]
 
 
 def _evidence(
-    parts: tuple[Component, ...],
-    total: float,
-    goodness: dict[str, float],
+    model: ScoreModel,
+    fitted: Fitted,
+    values: dict[str, FloatArray],
+    signals: Signals,
     sentences: list[str],
-    signals: Signals,
-    facts: list[SentenceFacts],
-    page: ArticleFacts,
-    outlet: tuple[str, str] | None,
-) -> list[Evidence]:
-    """The sentences and page signals behind a score, strongest first.
-
-    A sentence's weight is its share of the component's article mean (component weight ×
-    probability / sentences), so sentence weights add up to the component's raw value; a page
-    signal's weight is its component weight × (2 × value − 1), signed around the midpoint.
-    """
+    models: ScoreModels,
+    features: dict[str, float],
+) -> list[tuple[Evidence, float]]:
+    """(item, unrounded points): the strongest shown sentences, then each component's rest."""
     n = max(len(sentences), 1)
-    sentence_probs = writer_signals(signals, facts)
-    by_sentence: dict[int, Evidence] = {}
-    page_items: list[Evidence] = []
-    for c in parts:
-        share = c.weight / total
-        sign = -1.0 if c.invert else 1.0
-        hits: list[tuple[int, float]] = []
-        if c.feature in sentence_probs:
-            probs = sentence_probs[c.feature]
-            hits = [(i, float(p)) for i, p in enumerate(probs) if p >= EVIDENCE_MIN_PROBABILITY]
-        elif c.feature in _FACT_FIELDS:
-            hits = [(i, 1.0) for i, f in enumerate(facts) if getattr(f, _FACT_FIELDS[c.feature])]
-        else:
-            text = _signal_text(c.feature, signals, page, outlet)
-            weight = round(share * (2 * goodness[c.feature] - 1), 4)
-            page_items.append(Evidence(text=text, label=c.label, weight=weight, kind="signal"))
+    # Points of each (component, sentence) whose label clears its threshold.
+    carve: dict[int, dict[str, float]] = {}
+    for c in model.components:
+        if c.feature not in SENTENCE_FEATURES:
             continue
-        for i, p in hits:
-            ev = Evidence(text=sentences[i], label=c.label, weight=round(sign * share * p / n, 4))
-            # One entry per sentence: the component that weighs most on it.
-            if i not in by_sentence or abs(ev.weight) > abs(by_sentence[i].weight):
-                by_sentence[i] = ev
-    strongest = sorted(by_sentence.values(), key=lambda e: -abs(e.weight))[:SENTENCE_EVIDENCE]
-    page_items.sort(key=lambda e: -abs(e.weight))
-    return strongest + page_items[:SIGNAL_EVIDENCE]
+        label = _SHOWN_BY.get(c.feature)
+        eligible = (
+            signals.sentence[label] >= models.sentence_thresholds[label]
+            if label is not None
+            else np.ones(len(values[c.feature]), dtype=bool)
+        )
+        per_sentence = fitted.per_logit * c.weight * (values[c.feature] - c.reference) / n
+        for i, v in enumerate(values[c.feature]):
+            if eligible[i] and v > 0:
+                carve.setdefault(i, {})[c.name] = float(per_sentence[i])
+    strongest = sorted(carve, key=lambda i: -abs(sum(carve[i].values())))[:SENTENCE_EVIDENCE]
+    items: list[tuple[Evidence, float]] = []
+    shown = {c.name: 0.0 for c in model.components}
+    labels = {c.name: c.label for c in model.components}
+    for i in strongest:
+        for name, p in carve[i].items():
+            shown[name] += p
+        main = max(carve[i], key=lambda k: abs(carve[i][k]))
+        total = sum(carve[i].values())
+        items.append((Evidence(text=sentences[i], label=labels[main], weight=0.0), total))
+    for c in model.components:
+        rest = fitted.points[c.name] - shown[c.name]
+        text = _component_text(c, features, rest, shown[c.name] != 0.0)
+        items.append((Evidence(text=text, label=c.label, weight=0.0, kind="signal"), rest))
+    return items
 
 
-_FACT_FIELDS = {"quotes": "quote", "named_sources": "named_source", "specific": "specific"}
+def _component_text(c: Component, features: dict[str, float], points: float, carved: bool) -> str:
+    what = c.lowers if points < 0 else c.raises
+    rest = " (the other sentences)" if carved else ""
+    return f"{what[0].upper()}{what[1:]}{rest}: {features[c.feature]:.2f} vs {c.reference:.2f}"
 
 
-def _signal_text(
-    feature: str,
-    signals: Signals,
-    page: ArticleFacts,
-    outlet: tuple[str, str] | None,
+def _rounded(items: list[tuple[Evidence, float]], total: float) -> list[Evidence]:
+    """Round to 0.01 so the items add up to ``total`` exactly (the rounding on the largest)."""
+    cents = [round(p * 100) for _, p in items]
+    if items:
+        big = max(range(len(items)), key=lambda k: abs(items[k][1]))
+        cents[big] += round(total * 100) - sum(cents)
+    out = [
+        Evidence(text=e.text, label=e.label, weight=c / 100, kind=e.kind)
+        for (e, _), c in zip(items, cents, strict=True)
+    ]
+    sentences = [e for e in out if e.kind == "sentence"]
+    signals = sorted((e for e in out if e.kind != "sentence"), key=lambda e: -abs(e.weight))
+    return sentences + signals
+
+
+_EXPLAIN_HEAD = {
+    "objectivity": "Objectivity: how much the text reads like news reporting, not opinion.",
+    "accuracy": (
+        "Accuracy: how much the writing resembles outlets with a strong factual record; "
+        "not a fact check."
+    ),
+    "transparency": "Transparency: how statements are sourced (attribution, quotes, names).",
+}
+
+
+def _explain(
+    name: str,
+    model: ScoreModel,
+    fitted: Fitted,
+    extra: list[tuple[Evidence, float]],
+    score: float,
+    reference: float,
 ) -> str:
-    if feature == "clickbait":
-        return f"Headline clickbait probability {signals.clickbait or 0.0:.2f}"
-    if feature == "unreliable_style":
-        p = signals.unreliable_style
-        return f"Writing style resembles unreliable outlets with probability {p:.2f}"
-    if feature == "outlet_record" and outlet:
-        return f"{outlet[0]}: factual-reporting record '{outlet[1]}' (Media Bias/Fact Check)"
-    if feature == "links":
-        return f"{page.external_links} link(s) to other sites"
-    if feature == "byline":
-        return "Byline present" if page.byline else "No byline found"
-    if feature == "dated":
-        return "Publication date present" if page.dated else "No publication date found"
-    raise ValueError(feature)
+    parts = {c.name: (c, fitted.points[c.name]) for c in model.components}
+    up = sorted((v for v in parts.values() if v[1] >= 0.05), key=lambda v: -v[1])[:2]
+    down = sorted((v for v in parts.values() if v[1] <= -0.05), key=lambda v: v[1])[:2]
+    text = f"{_EXPLAIN_HEAD[name]} {score:.1f} against {reference:.1f} for a typical article."
+    if up:
+        text += " Raised by " + "; ".join(f"{c.raises} ({p:+.1f})" for c, p in up) + "."
+    if down:
+        text += " Lowered by " + "; ".join(f"{c.lowers} ({p:+.1f})" for c, p in down) + "."
+    for item, points in extra:
+        text += f" Outlet record {points:+.1f}."
+        del item
+    return text

@@ -9,8 +9,9 @@ from typing import Literal
 
 import msgspec
 
-#: Manifest format this server reads.
-FORMAT = 1
+#: Manifest format this server reads. 2: scores are fitted models (``scores``), not the
+#: hand-set weights and reference percentiles of format 1 (``calibration``).
+FORMAT = 2
 
 Dtype = Literal["int64", "int32", "float32", "string"]
 Dim = int | str
@@ -59,23 +60,63 @@ class SignalSpec(Struct):
     trained_on: list[str]
 
 
-class Quantiles(Struct):
-    """Empirical distribution of one article-level feature over the reference articles."""
+class Component(Struct):
+    """One named part of a score: an article feature with its fitted weight."""
 
+    name: str
     feature: str
-    values: list[float]
-    """Quantiles at evenly spaced levels from 0 to 1."""
+    """An article feature (``credlens.model.features.ARTICLE_FEATURES``), in [0, 1]."""
+    weight: float
+    """Change of the score's logit per unit of the feature. Its sign is the design's: a
+    component can only lower the score if its sign is negative, only raise it if positive."""
+    reference: float
+    """The feature's value for the reference article (its mean over the fitting articles)."""
+    label: str
+    """Evidence label of the sentences and signals of this component."""
+    lowers: str
+    """What the component says when it lowers the score ("the writer's own voice reads as
+    opinion")."""
+    raises: str
+    """What it says when it raises the score."""
+    fitted: bool = True
+    """False: the weight is a design choice (no training data has the feature); the card says."""
 
 
-class Calibration(Struct):
-    method: str
-    reference: str
-    features: list[Quantiles]
+class ScoreModel(Struct):
+    """score = 10 × sigmoid(intercept + Σ weight × feature), a logistic model of ``target``."""
+
+    target: str
+    """What the probability is of, in words (the scale's meaning)."""
+    intercept: float
+    components: list[Component]
+    reference_score: float
+    """The score of the reference article (all features at their reference); evidence points
+    add up to the score minus this."""
+
+
+class ScoreModels(Struct):
+    objectivity: ScoreModel
+    accuracy: ScoreModel
+    transparency: ScoreModel
+    outlet_record_share: float
+    """Accuracy with the outlet's record known: (1 − share) × text score + share × 10 × record
+    value. A design choice: the record is what the text model was fitted to, so it cannot be
+    fitted again on the same labels."""
+    outlet_record_values: dict[str, float]
+    """Record (high | mixed | low) → value in [0, 1]."""
+    sentence_thresholds: dict[str, float]
+    """Sentence label → the probability from which a sentence is shown as evidence (chosen for
+    precision ≥ ``evidence_precision`` on held-out labelled sentences)."""
+    evidence_precision: float
+    pooling: str
+    """How sentence outputs become article features, in words (the features' definitions are
+    ``credlens.model.features``)."""
 
 
 class Limits(Struct):
     max_sentences: int
-    """Sentences scored per article (in order from the top); the rest is not read."""
+    """Sentences scored per article (in order from the top; the title is scored apart); the
+    rest is not read. Article features are pooled over exactly these sentences."""
     languages: list[str]
 
 
@@ -117,7 +158,7 @@ class Manifest(Struct):
     graph: GraphSpec
     tokenizer: TokenizerSpec | None
     signals: list[SignalSpec]
-    calibration: Calibration
+    scores: ScoreModels
     limits: Limits
     sources_file: str | None
     """JSON object: domain → outlet factual-reporting record (high | mixed | low)."""

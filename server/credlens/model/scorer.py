@@ -1,8 +1,10 @@
 """The scorer: one loaded bundle, turning an ``Article`` into scores with their evidence.
 
-``score`` runs: split sentences → detect language → run the graph (one sentence per run for
-encoder bundles, all rows at once for text bundles) → signal probabilities → measured facts →
-``combine``. Safe to call from several threads: onnxruntime sessions and tokenizers are.
+``score`` runs: split sentences (the first ``limits.max_sentences``) → detect language → run
+the graph (one sentence per run for encoder bundles, all rows at once for text bundles) →
+signal probabilities → measured facts → article features → ``combine`` (fitted scores with
+their evidence in points). Safe to call from several threads: onnxruntime sessions and
+tokenizers are.
 """
 
 from __future__ import annotations
@@ -77,6 +79,11 @@ class Scorer:
         self._has_embeddings = bool(width)
         self._dim = width[0] if width and isinstance(width[0], int) else 0
 
+    @property
+    def sources(self) -> dict[str, str]:
+        """Domain → the outlet's factual-reporting record, as the bundle lists them."""
+        return self._sources
+
     # --- Graph ---------------------------------------------------------------------------------
 
     def run(self, texts: list[str]) -> tuple[FloatArray, npt.NDArray[np.float32] | None]:
@@ -132,14 +139,18 @@ class Scorer:
             if self._levels[name] == "sentence"
         }
         clickbait = float(_sigmoid(logits[n, self._columns["clickbait"]])) if title else None
-        unreliable = float(_sigmoid(logits[:n, self._columns["unreliable_style"]].mean()))
-        signals = Signals(per_sentence, clickbait, unreliable)
+        # Article-level heads are linear on the mean embedding: their logit is the mean of
+        # the sentences' logits.
+        per_article = {
+            name: float(_sigmoid(logits[:n, col].mean()))
+            for name, col in self._columns.items()
+            if self._levels[name] == "article"
+        }
+        signals = Signals(per_sentence, per_article, clickbait)
         facts = [sentence_facts(s) for s in sentences]
         page = article_facts(article, url)
         outlet = outlet_record(page.domain, self._sources)
-        scores, details = combine(
-            sentences, signals, facts, page, self.manifest.calibration, outlet
-        )
+        scores, details = combine(sentences, signals, facts, page, self.manifest.scores, outlet)
         return Scoring(
             language=language,
             supported=True,
