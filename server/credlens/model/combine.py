@@ -236,7 +236,6 @@ def _explain(
         text += " Raised by " + "; ".join(f"{c.raises} ({p:+.1f})" for c, p in up) + "."
     if down:
         text += " Lowered by " + "; ".join(f"{c.lowers} ({p:+.1f})" for c, p in down) + "."
-    for item, points in extra:
+    for _item, points in extra:
         text += f" Outlet record {points:+.1f}."
-        del item
     return text
