@@ -112,8 +112,7 @@ def evaluate(
 ) -> None:
     """Per learned signal, on 5 seeded held-out folds of the dev data: accuracy, macro-F1
     and AUC of the bundle's heads (refitted per fold on its embeddings) and of a TF-IDF +
-    logistic-regression baseline on the same folds; per dataset for opinion; cross-dataset
-    (train on one, test on the other) for the reliability signal.
+    logistic-regression baseline on the same folds; per dataset for opinion.
 
     Then, on the real pages: the AUC with which objectivity and the average rank news pages
     above pages whose URL marks them as opinion, review or blog (weak labels).
