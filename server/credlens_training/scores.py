@@ -280,7 +280,7 @@ def fit_monotone(
     (intercept, weights per feature, features dropped for a wrong sign)."""
     from sklearn.linear_model import LogisticRegression
 
-    active = [d for d in designs]
+    active = list(designs)
     dropped: list[str] = []
     while True:
         X = np.asarray([[r[d.feature] for d in active] for r in rows], dtype=np.float64)

@@ -16,8 +16,6 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
 
 from credlens import __version__
 from credlens.api.docs import openapi_config
@@ -89,24 +87,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "metrics": metrics_, "service": None}),
         # Metrics see every status (gzip request bodies are inflated on the analyze route).
         middleware=[metrics_.middleware, cors.middleware],
-        stores=_stores(settings),
         exception_handlers={CredlensError: error_response, Exception: error_response},
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(__version__, DESCRIPTION),
         debug=False,
     )
-
-
-def _stores(settings: Settings) -> dict[str, Store]:
-    """The rate limiter's counts: in Redis when the cache is shared (one limit for all
-    workers), else in this process."""
-    if settings.cache_url:
-        from litestar.stores.redis import RedisStore
-
-        return {
-            "rate_limit": RedisStore.with_client(url=settings.cache_url, namespace="credlens-rl")
-        }
-    return {"rate_limit": MemoryStore()}
 
 
 def app_from_env() -> Litestar:

@@ -238,8 +238,8 @@ def rate_limit_guard(settings: Settings) -> Guard:
     else its address: a key made up per request cannot open a fresh window.
 
     Kept over Litestar's ``RateLimitConfig``: ``credlens bench middleware`` measured it at
-    about 140 µs a request (several times a cache hit) with its memory store, which has no
-    size bound; its Redis store reads and writes the history in two calls, not atomically."""
+    about 60 µs a request (2.4x a bare handler) with its memory store, which has no size
+    bound; its Redis store reads and writes the history in two calls, not atomically."""
     keys = frozenset(settings.api_keys)
     per_minute = settings.rate_limit
 
@@ -252,7 +252,9 @@ def rate_limit_guard(settings: Settings) -> Guard:
         service = _service(connection.scope)
         if await service.cache.count(f"{client}:{window}", WINDOW_SECONDS) > per_minute:
             retry = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
-            raise RateLimited(f"more than {per_minute} requests a minute; retry in {retry} s")
+            raise RateLimited(
+                f"more than {per_minute} requests a minute; the window resets in {retry} s"
+            )
 
     return guard
 

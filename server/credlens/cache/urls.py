@@ -32,7 +32,8 @@ _ROUTE_FRAGMENT = ("/", "!")
 #: Memo of canonical URLs, bounded in characters held (keys and values), not in entries: the
 #: URLs are the client's. 4 MiB of characters keeps ~10,000 typical article URLs.
 MEMO_CHARS = 4 * 1024 * 1024
-_memo: LRUCache[str, str] = LRUCache(maxsize=MEMO_CHARS, getsizeof=lambda v: 2 * len(v))
+#: URL → (canonical URL, characters of both): cachetools sizes an entry by its value alone.
+_memo: LRUCache[str, tuple[str, int]] = LRUCache(maxsize=MEMO_CHARS, getsizeof=lambda v: v[1])
 
 
 def canonical_url(url: str) -> str:
@@ -43,10 +44,11 @@ def canonical_url(url: str) -> str:
     Memoised: popular URLs are looked up again and again (a refused URL raises each time)."""
     known = _memo.get(url)
     if known is not None:
-        return known
+        return known[0]
     canonical = _canonical(url)
-    if len(url) + len(canonical) < 8192:
-        _memo[url] = canonical
+    size = len(url) + len(canonical)
+    if size < 8192:
+        _memo[url] = (canonical, size)
     return canonical
 
 
