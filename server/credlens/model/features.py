@@ -2,7 +2,8 @@
 
 Measured (not learned) facts of each sentence: a direct quote, a named source, a specific
 detail, the writer's first person; of the page: byline, date, links. Patterns are compiled
-once; each is a plain test that runs in linear time.
+once; each is a plain test. (``_NAMED_SOURCE`` backtracks on long runs of Capitalised Words:
+super-linear, one of the faults listed in the hostile-input issue, not fixed here.)
 
 ``article_features`` pools them with the graph's signals over the first ``POOL_SENTENCES``
 sentences into the named features of ``ARTICLE_FEATURES``, each in [0, 1]. A sentence is
