@@ -2,8 +2,7 @@
 
 Measured (not learned) facts of each sentence: a direct quote, a named source, a specific
 detail, the writer's first person; of the page: byline, date, links. Patterns are compiled
-once; each is a plain test. (``_NAMED_SOURCE`` backtracks on long runs of Capitalised Words:
-super-linear, one of the faults listed in the hostile-input issue, not fixed here.)
+once, for RE2 (``credlens.patterns``): each is a plain test, linear in the sentence.
 
 ``article_features`` pools them with the graph's signals over the first ``POOL_SENTENCES``
 sentences into the named features of ``ARTICLE_FEATURES``, each in [0, 1]. A sentence is
@@ -18,13 +17,13 @@ opinion against the writer more than their own, so it is not a component.)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
 
+from credlens import patterns
 from credlens.schemas import Article
 
 #: Article features are pooled over the first sentences of the text, at most this many (about
@@ -33,14 +32,14 @@ from credlens.schemas import Article
 POOL_SENTENCES = 32
 
 #: A direct quote: text of 12+ characters between straight or curly double quotes.
-_QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
+_QUOTE = patterns.compile(r"[\"“][^\"“”]{12,}[\"”]")
 _SPEECH_VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|explained|noted|wrote|argued|"
     r"announced|confirmed|warned|(?i:according to)|testified|reported|claimed|insisted"
 )
 #: A named source: a speech verb next to a capitalised name ("Smith said", "said John Smith",
 #: "according to the Department of Health").
-_NAMED_SOURCE = re.compile(
+_NAMED_SOURCE = patterns.compile(
     rf"(?:\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*,?\s+(?:{_SPEECH_VERBS})\b)"
     rf"|(?:\b(?:{_SPEECH_VERBS})\s+(?:the\s+)?[A-Z][\w'’.-]+)"
 )
@@ -49,7 +48,7 @@ _MONTHS = (
     r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
 )
 #: A specific, checkable detail: a number with a unit or context, a year, a date or a weekday.
-_SPECIFIC = re.compile(
+_SPECIFIC = patterns.compile(
     rf"\b\d[\d,.]*\s*(?:%|percent|per cent|million|billion|thousand|people|years?|km|miles|"
     rf"dollars|euros|pounds)\b|[$€£]\s?\d|\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d+(?:\.\d+)?\b"
@@ -58,11 +57,11 @@ _SPECIFIC = re.compile(
 
 #: The writer speaking as themselves: first-person pronouns outside quotes (case-sensitive "I",
 #: so that "US" is not "us").
-_FIRST_PERSON = re.compile(
+_FIRST_PERSON = patterns.compile(
     r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Ww]e're|[Uu]s|[Oo]urs?)\b"
 )
 #: A quoted span, removed before looking for the writer's first person.
-_QUOTED_SPAN = re.compile(r"[\"“][^\"“”]*[\"”]")
+_QUOTED_SPAN = patterns.compile(r"[\"“][^\"“”]*[\"”]")
 #: Attribution probability from which a sentence counts as reported speech.
 REPORTED_ATTRIBUTION = 0.5
 #: External links at which the links feature is full (a few primary sources suffice).
@@ -178,7 +177,7 @@ def article_facts(article: Article, url: str | None = None) -> ArticleFacts:
     """Byline, date and links (links to another site than the article's own). The outlet is
     the one the reader is on (``url``, the request's), never what the page declares itself to
     be: a page cannot borrow another outlet's record through its canonical link."""
-    domain = domain_of(url) if url else domain_of(article.canonical_url)
+    domain = domain_of(url)
     external = set()
     for link in article.links:
         host = domain_of(link.href)

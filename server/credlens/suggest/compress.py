@@ -10,27 +10,27 @@ last clause or phrase boundary that fits the budget. Quotes are kept whole or dr
 
 from __future__ import annotations
 
-import re
-
+from credlens import patterns
 from credlens.suggest import rules as R
 from credlens.suggest.form import is_weak
 from credlens.suggest.grammar import headline_tense, is_verbish, verb_group_end
 from credlens.suggest.tokens import bare, quote_marks, squash
 
 #: "(£13m)", "[citation]": asides a headline leaves out.
-_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_PARENS = patterns.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 #: " - an aside - " between spaced dashes.
-_DASH_ASIDE = re.compile(r"\s+[-–—]\s+[^-–—]{1,80}?\s+[-–—]\s+")
+_DASH_ASIDE = patterns.compile(r"\s+[-–—]\s+[^-–—]{1,80}?\s+[-–—]\s+")
 #: A dateline: "DUBAI, United Arab Emirates — ", "MADRID (AP) — ", "New York, NY – ".
-_DATELINE = re.compile(
+_DATELINE = patterns.compile(
     r"^(?:(?:[A-Z][A-Z .'-]{1,30}|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,2}),?[^—–:-]{0,40}?"
     r"(?:\([^)]{1,30}\))?\s+[—–-]{1,2}\s+"
     r"|[A-Z][\w.'-]+(?:,? [A-Z][\w.'-]+){0,4}:\s+)"
 )
 #: Times relative to the day of writing: headlines don't carry them ("last week", "on Monday").
-#: Not after "until", where the time is the news ("isn't expected until next year").
-_TIME_PHRASE = re.compile(
-    r"(?<!until),?(?:\s+(?:by|since|from|in|for|before|after|over))?"
+#: Not after "until", where the time is the news ("isn't expected until next year"): the
+#: "until" is matched (RE2 has no look-behind) and such a match is kept as it is.
+_TIME_PHRASE = patterns.compile(
+    r"(until)?,?(?:\s+(?:by|since|from|in|for|before|after|over))?"
     r"\s+(?:(?:last|this|next|earlier this|later this)\s+(?:week|weekend|month|year|"
     r"morning|afternoon|evening|night|summer|winter|spring|autumn)|yesterday|today|tomorrow|"
     r"(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -38,45 +38,49 @@ _TIME_PHRASE = re.compile(
 )
 #: A leading phrase of time, place or attribution that ends at the first comma
 #: ("On Friday, ...", "In London on Thursday ahead of the meeting, ...", "According to X, ...").
-_LEADING_PHRASE = re.compile(
+_LEADING_PHRASE = patterns.compile(
     r"^(?:on|in|at|by|for|from|after|before|during|since|earlier|later|last|this|next|"
     r"according|speaking|writing|meanwhile|however|also|now|today|yesterday|tomorrow|"
     r"separately|elsewhere|overall|as|with|despite|following|amid|under|over|between|among|"
     r"across|around|within|throughout|ahead of|until)\b"
     r"[^,]{0,70}(?:,\s*\d{4})?,\s+",
-    re.I,
+    ignorecase=True,
 )
 #: A leading subordinate or participle clause ("Even if X, ...", "Based on X, ...",
 #: "Speaking at Y, ..."): it has a verb of its own, and the main clause follows the comma.
-_LEADING_CLAUSE = re.compile(
+_LEADING_CLAUSE = patterns.compile(
     r"^(?:(?i:although|though|even if|even though|if|when|while|whatever|whether|because|"
     r"once|until|unless|having|being|now that)\b|[A-Za-z][a-z]+(?:ing|ed)\s+"
     r"(?:on|in|at|by|to|with|from|for|about|up|out|the|a|an|his|her|its|their)\b)"
     r"[^,]{0,80},\s+"
 )
 #: "..., a report says", "..., according to X": who said it is not the event.
-_TRAILING_ATTRIBUTION = re.compile(
+_TRAILING_ATTRIBUTION = patterns.compile(
     r",([\"”’']?)\s+(?:(?:according to|said|says|say|reports?|reported)\b[^,]{0,60}|"
     r"[^,]{0,40}\b(?:said|says|say|show|shows|showed|suggest|suggests|suggested|reported|"
     r"reports|claimed|claims|announced|confirmed|revealed|found|warned|believes?)"
     r"(?:\s+(?:on\s+)?\w+day)?)\s*[.!]?$",
-    re.I,
+    ignorecase=True,
 )
 #: A non-restrictive clause or an appositive between commas after a name ("India, which
 #: attends the G7 meeting, is..."; "Mittal Steel, one of the largest producers, is to...").
-_ASIDE = re.compile(
+_ASIDE = patterns.compile(
     r"\b([A-Z][\w'’.&-]*),\s+(?:which|who|whose|where|one of|part of|a|an|the|its|his|her|"
-    r"their|[a-z][\w'’-]+)\b[^,;]{0,100},\s+(?=[a-z])"
+    r"their|[a-z][\w'’-]+)\b[^,;]{0,100},\s+([a-z])"
 )
 #: A sentence that opens with a description and then names it between commas ("The world's
 #: biggest confectionery firm, Cadbury Schweppes, has reported..."): the name is kept.
-_LEADING_APPOSITIVE = re.compile(r"^[^,]{3,60}\b[a-z][\w-]*,\s+([A-Z][^,]{1,50}),\s+(?=[a-z])")
+_LEADING_APPOSITIVE = patterns.compile(r"^[^,]{3,60}\b[a-z][\w-]*,\s+([A-Z][^,]{1,50}),\s+([a-z])")
 #: A participle or relative aside between commas after any noun ("The title, developed by
 #: Valve, has won..."; "The survey, conducted by Pew, showed...").
-_CLAUSE_ASIDE = re.compile(
+_CLAUSE_ASIDE = patterns.compile(
     r",\s+(?:which|who|whose|where|[a-z]+ed|[a-z]+ing|known|born|built|led|made|held|run|"
-    r"set|seen|taken|given|written|chosen)\b[^,;]{0,100},\s+(?=[a-z])"
+    r"set|seen|taken|given|written|chosen)\b[^,;]{0,100},\s+([a-z])"
 )
+
+
+def _unless_until(m: patterns.Match) -> str:
+    return str(m.group(0)) if m.group(1) else ""
 
 
 def clean(text: str) -> str:
@@ -239,10 +243,11 @@ def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, b
             shorter = text[m.end() :]
             if len(shorter.split()) >= R.MIN_SOURCE_WORDS:
                 text = shorter
-    text = _TIME_PHRASE.sub("", text)
-    text = _LEADING_APPOSITIVE.sub(r"\1 ", text, count=1)
-    text = _ASIDE.sub(r"\1 ", text, count=1)
-    text = _CLAUSE_ASIDE.sub(" ", text, count=1)
+    text = _TIME_PHRASE.sub(_unless_until, text)
+    # The lower-case letter after each aside is matched (RE2 has no look-ahead) and put back.
+    text = _LEADING_APPOSITIVE.sub(r"\1 \2", text, count=1)
+    text = _ASIDE.sub(r"\1 \2", text, count=1)
+    text = _CLAUSE_ASIDE.sub(r" \1", text, count=1)
     tokens = _drop_descriptors(_drop_articles(text.split()))
     tokens, verb = headline_tense(tokens)
     last = None if verb is None else verb_group_end(tokens, verb)

@@ -7,16 +7,16 @@ string tests: no model, no tagger.
 
 from __future__ import annotations
 
-import re
-
+from credlens import patterns
 from credlens.suggest import rules as R
 from credlens.suggest.tokens import bare, quoted_share, words
 
 #: A cut that ends on a number with no unit or noun after it reads as cut off ("deal to
 #: purchase 30"); one on a year does not ("grows in 2004"). Originals may ("Dow closes above
 #: 10,000").
-_BARE_COUNT = re.compile(r"(?!(?:19|20)\d\d\b)\d[\d,.]*")
-_ALL_CAPS = re.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
+_BARE_COUNT = patterns.compile(r"\d[\d,.]*")
+_YEAR = patterns.compile(r"(?:19|20)\d\d(?:\W|$)")
+_ALL_CAPS = patterns.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
 
 
 def is_weak(token: str) -> bool:
@@ -66,7 +66,7 @@ def form_problems(text: str) -> list[str]:
 def ends_on_bare_count(text: str) -> bool:
     """Whether a cut ends on a number with nothing it counts ("deal to purchase 30")."""
     toks = text.split()
-    return bool(toks) and _BARE_COUNT.fullmatch(toks[-1]) is not None
+    return bool(toks) and _BARE_COUNT.fullmatch(toks[-1]) is not None and not _YEAR.match(toks[-1])
 
 
 def source_problem(sentence: str, first: bool = True) -> str | None:

@@ -12,7 +12,7 @@ English grammar shared by ``form``, ``compress`` and ``grammar``; nothing there 
 
 from __future__ import annotations
 
-import re
+from credlens import patterns
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -107,24 +107,26 @@ DUPLICATE_COSINE = 0.9
 # --- Patterns --------------------------------------------------------------------------------
 
 #: Second person, in any case ("You won't believe", "your money").
-SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves|you'?re|you'?ll|ya)\b", re.I)
+SECOND_PERSON = patterns.compile(
+    r"\b(?:you|your|yours|yourself|yourselves|you'?re|you'?ll|ya)\b", ignorecase=True
+)
 #: Clickbait phrases (forms from Chakraborty et al. 2016 and the issue).
-CLICKBAIT_PHRASES = re.compile(
+CLICKBAIT_PHRASES = patterns.compile(
     r"\b(?:won'?t believe|can'?t believe|will blow|blow your mind|what happens next|"
     r"this is why|here'?s why|here'?s what|here'?s how|the reason why|you need to know|"
     r"need to see|must see|goes viral|went viral|jaw[- ]dropping|mind[- ]blowing|"
     r"omg|wtf|lol)\b",
-    re.I,
+    ignorecase=True,
 )
 #: A listicle: a leading number followed (within two words) by a list noun ("10 things...",
 #: "7 amazing ways..."). A leading number alone is fine ("Five people died in...").
-LISTICLE = re.compile(
+LISTICLE = patterns.compile(
     r"^\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|fifty|hundred)\s+(?:\w+\s+){0,2}?"
     r"(?:things|ways|reasons|tips|facts|signs|times|photos|pictures|moments|questions|lessons|"
     r"secrets|tricks|mistakes|examples|ideas|steps|rules|celebrities|people who|foods|habits|"
     r"struggles|gifs|tweets|words|quotes|places|songs|movies|films|books|hacks)\b",
-    re.I,
+    ignorecase=True,
 )
 #: Loaded, sensational words that a neutral headline avoids (tabloid verbs of conflict,
 #: intensifiers, emotive adjectives, name calling). Hand-picked; words that neutral reports
@@ -146,7 +148,7 @@ LOADED_WORDS = wordset(
     """
 )
 #: Boilerplate lines that are not article content (subscription, sharing, credits).
-BOILERPLATE = re.compile(
+BOILERPLATE = patterns.compile(
     r"\b(?:subscribe|sign up|newsletter|click here|read more|follow us|all rights reserved|"
     r"copyright\s*(?:©|\(c\)|\d{4})|we use cookies|cookie policy|advertisement|"
     r"sponsored (?:content|by)|share this|related articles?|"
@@ -154,23 +156,23 @@ BOILERPLATE = re.compile(
     r"reporting by|editing by|contributed to this report|more info|compensated by|affiliate links?)\b|©|https?://|www\.|"
     r"pic\.twitter|^\s*(?:photo|image|video|"
     r"watch|listen|read|see also|related|source)\s*:",
-    re.I,
+    ignorecase=True,
 )
 #: Sentences that open with a reference back to something earlier ("But he said...",
 #: "This means...") read as out of context in a summary or a headline.
-DANGLING_OPENING = re.compile(
+DANGLING_OPENING = patterns.compile(
     r"^\s*[\"“‘']?(?:and|but|or|so|yet|also|however|meanwhile|still|instead|nevertheless|"
     r"moreover|furthermore|besides|then|thus|hence|therefore|he|she|it|they|them|his|her|its|"
     r"their|this|that|these|those|there|here|such|both|another|other|others|the latter|"
     r"the former)\b",
-    re.I,
+    ignorecase=True,
 )
 #: Person pronouns that need a name before them in the same sentence to make sense alone.
 #: Possessives are left out: they usually point within the sentence ("Fares keep their level").
-PERSON_PRONOUN = re.compile(r"(?:he|she|they|him|them)", re.I)
+PERSON_PRONOUN = patterns.compile(r"(?:he|she|they|him|them)", ignorecase=True)
 #: A sentence that opens with a quotation, or is mostly quoted speech.
-QUOTE_OPENING = re.compile(r"^\s*[\"“‘'«„]")
-QUOTED_SPAN = re.compile(r"[\"“«„][^\"”»“]*[\"”»]")
+QUOTE_OPENING = patterns.compile(r"^\s*[\"“‘'«„]")
+QUOTED_SPAN = patterns.compile(r"[\"“«„][^\"”»“]*[\"”»]")
 #: Quoted speech above this share of a sentence's characters makes it a quote out of context.
 MAX_QUOTED_SHARE = 0.5
 

@@ -3,12 +3,11 @@ quotation marks. Knows no rule and imports nothing of the package but ``rules``.
 
 from __future__ import annotations
 
-import re
-
+from credlens import patterns
 from credlens.suggest import rules as R
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_SPACE = re.compile(r"\s+")
+_WORD = patterns.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?")
+_SPACE = patterns.compile(r"\s+")
 
 
 def words(text: str) -> list[str]:
