@@ -56,6 +56,10 @@ class UnsupportedLanguage(CredlensError):
         super().__init__(f"language '{lang}' is not scored by this model; metadata only")
         self.analysis = analysis
 
+    def __reduce__(self) -> tuple[type[UnsupportedLanguage], tuple[Analysis]]:
+        # Raised in a worker process and pickled back to the service.
+        return (type(self), (self.analysis,))
+
 
 class NotFound(CredlensError):
     code = "not_found"
@@ -77,6 +81,12 @@ class Overloaded(CredlensError):
     """Every worker and queue place is taken."""
 
     code = "overloaded"
+
+
+class WorkerFailed(CredlensError):
+    """The worker process running the analysis died (out of memory, a crash)."""
+
+    code = "worker_failed"
 
 
 class AnalysisTimeout(CredlensError):

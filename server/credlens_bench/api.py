@@ -476,3 +476,100 @@ if __name__ == "__main__":
         raise SystemExit(
             "usage: python -m credlens_bench.api loadgen  (used by credlens bench api)"
         )
+
+
+# --- Before and after: the same measurements against an earlier checkout -----------------------
+
+
+def run_api_comparison(
+    data: Path,
+    baseline: Path,
+    *,
+    server: str = "granian",
+    limit: int | None = 60,
+    concurrency: int = 4,
+    seconds: float = 5.0,
+    rounds: int = 3,
+    connections: int = 32,
+) -> dict[str, Any]:
+    """Uncached and cached figures of this checkout and of ``baseline`` (another checkout's
+    root, e.g. ``git worktree add /tmp/before <commit>``: its ``server/`` and ``models/``),
+    both servers up at once and measured in alternating rounds; the ratios after/before."""
+    console = Console(width=max(Console().width, 120))
+    wrk = ensure_wrk()
+    if not (baseline / "server" / "credlens").is_dir():
+        raise SystemExit(f"{baseline} is not a credlens checkout (no server/credlens)")
+    pages, _words, urls = select_pages(data, limit)
+    console.print(
+        f"before ({baseline}) and after (this checkout): {len(pages)} tuning-set pages, "
+        f"server {server}, 1 process each, {rounds} alternating rounds; {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    env = {"CREDLENS_QUEUE_SIZE": str(4 * concurrency), "CREDLENS_CACHE_URL": ""}
+    sides = {"before": {**env, "PYTHONPATH": str(baseline / "server")}, "after": env}
+    servers: dict[str, Server] = {}
+    seq: dict[str, list[float]] = {side: [] for side in sides}
+    conc: dict[str, list[float]] = {side: [] for side in sides}
+    cached: dict[str, list[float]] = {side: [] for side in sides}
+    try:
+        for side, side_env in sides.items():
+            port = _free_port()
+            args = ["-m", "credlens.cli", "serve", "--server", server, "--port", str(port)]
+            servers[side] = Server(args, side_env, "/readyz", port)
+        for r in range(rounds):
+            for side, srv in servers.items():
+                nonce = f"{int(time.time())}-{side}-{r}"
+                job: dict[str, Any] = {
+                    "data": str(data),
+                    "pages": pages,
+                    "path": "/v1/analyze",
+                    "nonce": nonce,
+                    "port": srv.port,
+                }
+                one = _pass_row("", _run_loadgen({**job, "concurrency": 1, "warmup": True}), "")
+                many = _run_loadgen({**job, "nonce": nonce + "c", "concurrency": concurrency})
+                seq[side].append(one.p50)
+                conc[side].append(_pass_row("", many, "").rate)
+                url0 = urls[0] + ("&" if "?" in urls[0] else "?") + f"bench={nonce}"
+                get_url = f"http://{HOST}:{srv.port}/v1/analyses?" + urllib.parse.urlencode(
+                    {"url": url0}
+                )
+                cached[side].append(run_wrk(wrk, get_url, seconds, connections).rps)
+    finally:
+        for srv in servers.values():
+            srv.stop()
+    med = {
+        name: {s: statistics.median(v[s]) for s in sides}
+        for name, v in (("seq", seq), ("conc", conc), ("cached", cached))
+    }
+    table = Table(title=f"credlens bench api --baseline ({len(pages)} pages, {server})")
+    for col in ("what", "before", "after", "after / before", "rounds"):
+        table.add_column(col, justify="left" if col in ("what", "rounds") else "right")
+    rows = (
+        ("uncached POST p50, 1 at a time (ms)", "seq", "{:.1f}"),
+        (f"uncached, {concurrency} at a time (pages/s)", "conc", "{:.1f}"),
+        (f"cached GET /v1/analyses (wrk, {connections} conn., req/s)", "cached", "{:,.0f}"),
+    )
+    for label, key, fmt in rows:
+        b, a = med[key]["before"], med[key]["after"]
+        values = {"seq": seq, "conc": conc, "cached": cached}[key]
+        table.add_row(
+            label,
+            fmt.format(b),
+            fmt.format(a),
+            f"{a / b:.2f}" if b else "n/a",
+            " / ".join(f"{x:.0f}" for x in values["before"])
+            + "  vs  "
+            + " / ".join(f"{x:.0f}" for x in values["after"]),
+        )
+    console.print(table)
+    console.print(
+        "within 10% of before: uncached p50 "
+        f"{med['seq']['after'] <= 1.10 * med['seq']['before']}, cached req/s "
+        f"{med['cached']['after'] >= 0.90 * med['cached']['before']} (medians of the rounds); "
+        f"load average after: {os.getloadavg()[0]:.1f}"
+    )
+    return {
+        "before": {k: v["before"] for k, v in med.items()},
+        "after": {k: v["after"] for k, v in med.items()},
+    }

@@ -99,6 +99,12 @@ def bench_headline(
 @click.option("--rounds", default=3, show_default=True, help="Alternating wrk rounds.")
 @click.option("--connections", default=32, show_default=True, help="wrk connections.")
 @click.option("--no-naive", is_flag=True, help="Skip the trafilatura + torch naive stack.")
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Instead: compare with another checkout's root (e.g. `git worktree add /tmp/before "
+    "<commit>`), both served at once, alternating rounds; prints after/before ratios.",
+)
 def bench_api(
     data: Path,
     server: str,
@@ -108,10 +114,25 @@ def bench_api(
     rounds: int,
     connections: int,
     no_naive: bool,
+    baseline: Path | None,
 ) -> None:
     """The service on loopback: uncached and cached latency and throughput, beside a bare
-    Litestar handler and a naive trafilatura + sentence-transformers stack, in one run."""
-    from credlens_bench.api import run_api_bench
+    Litestar handler and a naive trafilatura + sentence-transformers stack, in one run (or,
+    with --baseline, beside an earlier checkout of credlens)."""
+    from credlens_bench.api import run_api_bench, run_api_comparison
+
+    if baseline is not None:
+        run_api_comparison(
+            data,
+            baseline,
+            server=server,
+            limit=limit or None,
+            concurrency=concurrency,
+            seconds=seconds,
+            rounds=rounds,
+            connections=connections,
+        )
+        return
 
     run_api_bench(
         data,
@@ -174,6 +195,21 @@ def bench_soak(
     if json_out is not None:
         json_out.write_text(json.dumps(figures_json(figures), indent=2))
     if not figures.passed:
+        raise SystemExit(1)
+
+
+@bench.command("hostile")
+@pages_option("The tuning-set pages of the ordinary requests (Scrapinghub layout).")
+@click.option("--requests", default=1000, show_default=True, help="Ordinary, then hostile.")
+@click.option("--size", default=64_000, show_default=True, help="Characters per hostile run.")
+@click.option("--concurrency", default=2, show_default=True, help="Clients sending at once.")
+def bench_hostile(data: Path, requests: int, size: int, concurrency: int) -> None:
+    """Hostile-input classes against `credlens serve`: /healthz latency while they run (target
+    100 ms), each class's answer at SIZE and at 1 MB, and RSS after N hostile vs N ordinary
+    requests (target within 10%). Exits 1 if a target is missed."""
+    from credlens_bench.hostile import run_hostile_bench
+
+    if not run_hostile_bench(data, requests=requests, size=size, concurrency=concurrency):
         raise SystemExit(1)
 
 

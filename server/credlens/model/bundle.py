@@ -56,8 +56,12 @@ class BundleError(Exception):
 
 
 def load_bundle(path: str | Path, *, threads: int = 1) -> Scorer:
-    """Read, check and load the bundle at ``path``; raise ``BundleError`` if anything is off."""
-    root = Path(path)
+    """Read, check and load the bundle at ``path``; raise ``BundleError`` if anything is off.
+
+    A symbolic link is followed first: the scorer's ``path`` is the folder really loaded, which
+    stays the same when the link is later pointed at another bundle (worker processes load it
+    from there)."""
+    root = Path(path).resolve()
     manifest, raw = _read_manifest(root)
     _check_files(root, manifest)
     session = _open_graph(root, manifest, threads)

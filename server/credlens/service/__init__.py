@@ -6,8 +6,8 @@ flight (in this process, and across processes through the shared cache's lease) 
 headline, summary in the pool (``pipeline.analyze_article``) → store → answer. The model is
 read once per request from the slot, so a swap mid-request is harmless.
 
-``pool`` (bounded worker threads) and ``metrics`` (the process's counters) are the service's
-own parts, beside this module.
+``pool`` (worker processes, killed and replaced at the time limit), ``work`` (what runs in
+them) and ``metrics`` (the process's counters) are the service's own parts, beside this module.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ import asyncio
 import logging
 import os
 import socket
-import time
-
-import msgspec
 
 from credlens.cache import (
     CacheBackend,
@@ -31,13 +28,13 @@ from credlens.cache import (
 )
 from credlens.errors import BadBundle
 from credlens.model import BundleError, ModelSlot, Scorer, load_bundle
-from credlens.pipeline import Prepared, analyze_article, prepare
-from credlens.schemas import Analysis, AnalyzeRequest, CacheEntry, ModelInfo
+from credlens.pipeline import Prepared
+from credlens.schemas import AnalyzeRequest, CacheEntry, ModelInfo
+from credlens.service import work
 from credlens.service.metrics import Metrics
-from credlens.service.pool import BoundedPool
+from credlens.service.pool import WorkerPool, start_fork_server
 from credlens.settings import Settings
 
-_encode = msgspec.json.Encoder().encode
 log = logging.getLogger("credlens")
 
 
@@ -56,8 +53,10 @@ class AnalysisService:
         self.slot = slot
         self.cache = cache
         self.metrics = metrics
-        self.pool = BoundedPool(
-            settings.worker_threads, settings.queue_size, on_refused=metrics.refused.inc
+        self.pool = WorkerPool(
+            settings.analysis_workers,
+            settings.queue_size,
+            on_refused=metrics.refused.inc,
         )
         self.flight = SingleFlight()
         self._model_id = model_id(slot.scorer.info)
@@ -70,6 +69,7 @@ class AnalysisService:
     def load(cls, settings: Settings, cache: CacheBackend, metrics: Metrics) -> AnalysisService:
         """Load the configured bundle (blocking: call from a thread at start-up)."""
         scorer = load_bundle(settings.bundle, threads=settings.model_threads)
+        start_fork_server()
         return cls(settings, ModelSlot(scorer), cache, metrics)
 
     # --- Model --------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class AnalysisService:
         scorer, mid = self.current()
         key = cache_key(url, mid)
 
-        prepared = await self.pool.run(deadline, prepare, request)
+        prepared = await self.pool.run(deadline, work.parse, request)
         entry = await self.cache.get(key)
         if entry is not None and entry.fingerprint == prepared.fingerprint:
             self.metrics.cache_hits.inc()
@@ -156,23 +156,25 @@ class AnalysisService:
                 self.metrics.shared.inc()
                 return entry.body, entry.body
         try:
-            analysis = await self.pool.run(deadline, self._run_model, scorer, prepared, url)
-            fresh = _encode(analysis)
-            cached = _encode(msgspec.structs.replace(analysis, cached=True))
-            await self.cache.set(key, CacheEntry(prepared.fingerprint, cached))
-            return fresh, cached
+            done = await self.pool.run(
+                deadline,
+                work.analyze,
+                prepared,
+                url,
+                str(scorer.path),
+                scorer.info.sha256,
+                self.settings.model_threads,
+            )
+            # Counted when the model really ran (single-flight tests read the count); the
+            # time leaves out waiting for a worker.
+            self.metrics.model_runs.inc()
+            self.metrics.inference.observe(done.seconds)
+            if len(done.cached) <= self.settings.cache_entry_bytes:
+                await self.cache.set(key, CacheEntry(prepared.fingerprint, done.cached))
+            return done.fresh, done.cached
         finally:
             if leased:
                 await self.cache.release(lease_key)
-
-    def _run_model(self, scorer: Scorer, prepared: Prepared, url: str) -> Analysis:
-        # Counted and timed in the worker thread, when the model really runs (single-flight
-        # tests read the count; the time leaves out waiting for a thread).
-        self.metrics.model_runs.inc()
-        start = time.perf_counter()
-        analysis = analyze_article(scorer, prepared, url)
-        self.metrics.inference.observe(time.perf_counter() - start)
-        return analysis
 
     async def close(self) -> None:
         await asyncio.to_thread(self.pool.close)

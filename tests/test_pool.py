@@ -1,0 +1,122 @@
+"""The analysis worker pool: a stuck task is stopped at its deadline, the event loop never waits.
+
+The stuck task is real: a catastrophically backtracking ``re`` match, which runs in C holding
+the GIL (the fault class that froze the service when analyses ran in threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import time
+
+import pytest
+
+from credlens.errors import AnalysisTimeout, Overloaded, WorkerFailed
+from credlens.service.pool import WorkerPool
+
+pytestmark = pytest.mark.anyio
+
+#: Seconds given to a stuck task. A worker must be gone by the deadline + 1 s (issue #14).
+DEADLINE_S = 1.0
+#: Gaps between event-loop ticks at which the loop counts as blocked: 10x the 100 ms the
+#: service promises /healthz (only a hang trips it; the measured gap is printed).
+LOOP_GAP_BOUND_S = 1.0
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def stuck() -> None:
+    """Exponential backtracking in C with the GIL held: about 2**40 steps."""
+    re.match(r"(a+)+$", "a" * 40 + "b")
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def crash() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _alive(worker: int) -> bool:
+    try:
+        os.kill(worker, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child stays a zombie until reaped: count it as gone.
+    with open(f"/proc/{worker}/stat") as f:
+        return f.read().split(")")[-1].split()[0] != "Z"
+
+
+async def _ticker(gaps: list[float], stop: asyncio.Event) -> None:
+    last = time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(0.01)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+
+
+async def test_a_stuck_task_is_killed_at_its_deadline_and_the_loop_never_waits() -> None:
+    pool = WorkerPool(1, 0)
+    loop = asyncio.get_running_loop()
+    try:
+        worker = await pool.run(loop.time() + 30, pid)
+        gaps: list[float] = []
+        stop = asyncio.Event()
+        ticker = asyncio.create_task(_ticker(gaps, stop))
+        start = loop.time()
+        with pytest.raises(AnalysisTimeout):
+            await pool.run(start + DEADLINE_S, stuck)
+        answered = loop.time() - start
+        while _alive(worker) and loop.time() - start < DEADLINE_S + 1.0:
+            await asyncio.sleep(0.01)
+        gone = loop.time() - start
+        stop.set()
+        await ticker
+        print(
+            f"timeout answered after {answered:.2f} s, worker gone after {gone:.2f} s, "
+            f"longest event-loop gap {max(gaps) * 1000:.0f} ms"
+        )
+        assert not _alive(worker), "the stuck worker still runs a second after its deadline"
+        assert max(gaps) < LOOP_GAP_BOUND_S
+        # A fresh worker took its place.
+        replacement = await pool.run(loop.time() + 30, pid)
+        assert replacement != worker
+        assert pool.admitted == 0
+    finally:
+        pool.close()
+
+
+async def test_a_crashed_worker_answers_worker_failed_and_is_replaced() -> None:
+    pool = WorkerPool(1, 0)
+    loop = asyncio.get_running_loop()
+    try:
+        with pytest.raises(WorkerFailed):
+            await pool.run(loop.time() + 30, crash)
+        assert await pool.run(loop.time() + 30, pid) > 0
+    finally:
+        pool.close()
+
+
+async def test_admission_is_bounded_and_freed() -> None:
+    pool = WorkerPool(1, 1)
+    loop = asyncio.get_running_loop()
+    try:
+        running = [asyncio.create_task(pool.run(loop.time() + 1.0, stuck)) for _ in range(2)]
+        await asyncio.sleep(0)
+        with pytest.raises(Overloaded):
+            await pool.run(loop.time() + 1.0, pid)
+        results = await asyncio.gather(*running, return_exceptions=True)
+        assert all(isinstance(r, AnalysisTimeout) for r in results)
+        await asyncio.sleep(0.1)  # releases are posted back from pebble's thread
+        assert pool.admitted == 0
+        assert await pool.run(loop.time() + 30, pid) > 0
+    finally:
+        pool.close()
