@@ -116,6 +116,12 @@ class ArticleMeta(Base):
     site_name: str | None = None
     language: str | None = None
     word_count: int = 0
+    canonical_url: str | None = None
+    """The URL the page declares as its own (canonical link, ``og:url``): reported, never
+    trusted. The outlet, its record and the cache key come from the request's ``url``."""
+    canonical_elsewhere: bool = False
+    """The declared canonical URL names another site than the request's ``url``: a
+    republication, or a page claiming another outlet's name."""
 
 
 class ModelInfo(Base):
@@ -145,15 +151,17 @@ class Analysis(Base):
 
 # --- Requests and service responses (the HTTP API) --------------------------------------------
 
-#: An absolute http(s) URL with a host (the rest is checked when it is canonicalised).
-URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"
+#: An absolute http(s) URL with a host, user info allowed (up to the last "@" of the
+#: authority, dropped from the canonical URL); the rest is checked when it is canonicalised.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[^\s/?#]*@)?[^\s/?#@]+(?:[/?#]\S*)?$"
 HttpUrl = Annotated[
     str,
     msgspec.Meta(
         min_length=8,
         max_length=4096,
         pattern=URL_PATTERN,
-        description="The page's absolute http(s) URL; the cache key is its canonical form.",
+        description="The page's absolute http(s) URL; the cache key is its canonical form "
+        "(user info is dropped).",
     ),
 ]
 
@@ -184,8 +192,9 @@ class ErrorBody(Base, omit_defaults=True):
 
     error: str
     """``malformed_json``, ``validation_error``, ``body_too_large``, ``unsupported_media_type``,
-    ``no_article``, ``unsupported_language``, ``not_found``, ``unauthorized``, ``forbidden``,
-    ``rate_limited``, ``overloaded``, ``timeout``, ``not_ready``, ``bad_bundle``..."""
+    ``body_timeout``, ``no_article``, ``unsupported_language``, ``not_found``, ``unauthorized``,
+    ``forbidden``, ``rate_limited``, ``overloaded``, ``timeout``, ``not_ready``,
+    ``bad_bundle``..."""
     detail: str
     analysis: Analysis | None = None
     """With ``unsupported_language``: the page's metadata, without scores."""
