@@ -49,20 +49,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Model bundle folder; ``POST /v1/model/reload`` reloads whatever is at this path."""
     model_threads: int = 1
     """onnxruntime intra-op threads per inference (1 is fastest on a busy 2-core box)."""
-    worker_threads: int = 2
-    """Threads that parse and score off the event loop, per process."""
+    analysis_workers: int = 2
+    """Worker processes that parse and score off the event loop, per server process (each
+    loads the model: about 150 MB)."""
     queue_size: int = 8
-    """Analyses allowed to wait for a thread; beyond threads + queue the service answers 503."""
+    """Analyses allowed to wait for a worker; beyond workers + queue the service answers 503."""
     analysis_timeout: float = 10.0
-    """Seconds one analysis may take (parse + score) before it answers 503 ``timeout``."""
+    """Seconds one analysis may take (parse + score) before it answers 503 ``timeout``; the
+    worker still running it is killed and replaced."""
     cache_size: int = 10_000
     """In-memory cache: most entries kept (least recently used go first)."""
+    cache_bytes: int = 256 * 2**20
+    """In-memory cache: most bytes kept, keys and bodies (least recently used go first); also
+    the bound of the local fallback while Redis is down."""
+    cache_entry_bytes: int = 256 * 2**10
+    """Largest analysis stored (JSON bytes), in memory or Redis; a larger one is answered but
+    not cached. Typical analyses are 5-15 KB."""
     cache_ttl: float = 86_400.0
     """Seconds an analysis stays cached (in memory or in Redis)."""
     cache_url: str | None = None
     """``redis://host:port/db`` selects a shared Redis/Valkey cache instead of the in-memory one."""
     max_body_bytes: int = 5 * 1024 * 1024
     """Largest request body, checked on the wire and again after gzip decompression."""
+    body_timeout: float = 10.0
+    """Seconds a client has to send the whole request body, counted from the request's arrival;
+    a slower body answers 408 ``body_timeout`` and the connection is closed."""
     cors_origins: tuple[str, ...] = EXTENSION_ORIGINS
     """Origins allowed by CORS, comma-separated; ``*`` matches one host part or extension id."""
     api_keys: tuple[str, ...] = ()
@@ -73,14 +84,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Requests per minute per client (API key, else address) on ``/v1``; 0 = no limit."""
 
     def __post_init__(self) -> None:
-        for name in ("port", "workers", "model_threads", "worker_threads", "max_body_bytes"):
+        for name in ("port", "workers", "model_threads", "analysis_workers", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
-        for name in ("queue_size", "cache_size", "rate_limit"):
+        for name in ("queue_size", "cache_size", "cache_bytes", "cache_entry_bytes", "rate_limit"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{PREFIX}{name.upper()} must not be negative")
-        if self.analysis_timeout <= 0 or self.cache_ttl <= 0:
-            raise SettingsError(f"{PREFIX}ANALYSIS_TIMEOUT and {PREFIX}CACHE_TTL must be > 0")
+        for name in ("analysis_timeout", "cache_ttl", "body_timeout"):
+            # ``not > 0`` also refuses NaN.
+            if not getattr(self, name) > 0:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be > 0")
         if self.cache_url and not re.match(r"^(redis|rediss|unix|valkey)://", self.cache_url):
             raise SettingsError(f"{PREFIX}CACHE_URL must be a redis:// URL, got {self.cache_url!r}")
 

@@ -174,7 +174,7 @@ async def test_reload_disabled_without_admin_token(client: Client) -> None:
 
 
 async def test_full_pool_answers_503(make_client: MakeClient, english_pages: list[Page]) -> None:
-    client = await make_client(worker_threads=1, queue_size=0)
+    client = await make_client(analysis_workers=1, queue_size=0)
     bodies = [{"url": p.url, "html": p.html} for p in english_pages[:6]]
     responses = concurrently(client, [("POST", "/v1/analyze", b) for b in bodies])
     statuses = [r.status_code for r in responses]

@@ -160,7 +160,13 @@ CASES: list[Case] = [
     Case("url-with-newline-header", json=text_req(url="https://a.org/x\r\nX-Injected: 1")),
     Case("url-with-nul", json=text_req(url="https://a.org/\x00x")),
     Case("url-fullwidth-scheme", json=text_req(url="ｈｔｔｐｓ://a.org/x")),
-    Case("url-userinfo-trick", json=text_req(url="https://bank.example@evil.example/x")),
+    # User info is dropped (the answer's url names the real host: evil.example).
+    Case(
+        "url-userinfo-trick",
+        json=text_req(url="https://bank.example@evil.example/x"),
+        status=200,
+        error=None,
+    ),
     Case(
         "url-zero-width-space-host",
         json=text_req(url="https://a\u200b.org/x"),

@@ -20,7 +20,7 @@ from litestar.datastructures import State
 from credlens import __version__
 from credlens.api.docs import openapi_config
 from credlens.api.errors import error_response
-from credlens.api.middleware import CORS
+from credlens.api.middleware import CORS, edge
 from credlens.api.routes import healthz, metrics, readyz, v1_router
 from credlens.cache import open_cache
 from credlens.errors import CredlensError
@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        cache = open_cache(settings.cache_url, settings.cache_size, settings.cache_ttl)
+        cache = open_cache(
+            settings.cache_url, settings.cache_size, settings.cache_ttl, settings.cache_bytes
+        )
         try:
             service = await asyncio.to_thread(AnalysisService.load, settings, cache, metrics_)
         except BaseException:
@@ -81,17 +83,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         headers="Content-Type, Content-Encoding, X-API-Key, Authorization",
         expose="Retry-After",
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[v1_router(settings), healthz, readyz, metrics],
         lifespan=[lifespan],
         state=State({"settings": settings, "metrics": metrics_, "service": None}),
-        # Metrics see every status (gzip request bodies are inflated on the analyze route).
-        middleware=[metrics_.middleware, cors.middleware],
+        middleware=[cors.middleware],
         exception_handlers={CredlensError: error_response, Exception: error_response},
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(__version__, DESCRIPTION),
         debug=False,
     )
+    # Around routing, not in ``middleware`` (which runs per matched route): the body deadline
+    # and the request metrics must see unknown paths and wrong methods too.
+    app.asgi_handler = edge(app.asgi_handler, metrics_, settings.body_timeout)
+    return app
 
 
 def app_from_env() -> Litestar:

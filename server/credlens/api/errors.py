@@ -46,6 +46,7 @@ STATUS: dict[str, Answer] = {
     "forbidden":              Answer(403, "unknown API key, wrong admin token, reloads off"),
     "not_found":              Answer(404, "nothing cached for this URL under the serving model"),
     "method_not_allowed":     Answer(405, "the route does not take this method"),
+    "body_timeout":           Answer(408, "the body did not arrive in time (connection closed)"),
     "bad_bundle":             Answer(409, "the bundle failed its checks; the old model serves"),
     "body_too_large":         Answer(413, "body over the limit, on the wire or inflated"),
     "unsupported_media_type": Answer(415, "not application/json, or not gzip encoded"),
@@ -56,6 +57,7 @@ STATUS: dict[str, Answer] = {
     "unavailable":            Answer(503, "the service cannot answer now", retry_after=5),
     "overloaded":             Answer(503, "every worker and queue place is taken", retry_after=1),
     "timeout":                Answer(503, "the analysis ran past the time limit", retry_after=1),
+    "worker_failed":          Answer(503, "the worker died (crash, memory)", retry_after=1),
     "not_ready":              Answer(503, "model loading, or the cache is down", retry_after=5),
     "internal_error":         Answer(500, "a bug: logged on the server"),
 }

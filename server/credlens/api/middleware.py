@@ -1,4 +1,10 @@
-"""HTTP middleware of our own: gzip request bodies, and CORS for the configured origins.
+"""HTTP middleware of our own: the edge (body deadline, request metrics), gzip request bodies,
+and CORS for the configured origins.
+
+Edge: the app's outermost layer, around routing, so it sees every request and every answer,
+unknown paths and wrong methods included (Litestar's app middleware runs per route, after
+routing). It bounds the time a client may take to send its body, and records each answer in
+the request metrics under bounded labels.
 
 Gzip: request bodies sent with ``Content-Encoding: gzip`` are inflated on the fly, bounded.
 
@@ -10,18 +16,114 @@ body, inside Litestar's exception handling, as ``{error, detail}`` JSON.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.types import ASGIApp
 
-from credlens.errors import BodyTooLarge, MalformedBody, UnsupportedMediaType
+from credlens.errors import (
+    BodyTooLarge,
+    CredlensError,
+    MalformedBody,
+    UnsupportedMediaType,
+)
+from credlens.service.metrics import Metrics
 
 # ASGI callables typed loosely: Litestar's TypedDict unions cannot express "a request event".
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
+
+
+class BodyTimeout(CredlensError):
+    """The client did not send the whole request body within ``body_timeout`` (408)."""
+
+    code = "body_timeout"
+
+
+class BodyIncomplete(CredlensError):
+    """The client closed the connection before its body was complete (400: its fault, not a
+    500; nobody reads the answer, but the metrics and logs do)."""
+
+    code = "bad_request"
+
+
+#: Methods recorded under their own name; clients may send any token as a method, so any other
+#: is recorded as ``OTHER`` (each label value is a series held for the process's lifetime).
+KNOWN_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT")
+)
+#: The route label of a request no route matched (404, 405, a bad ``Host``): never the path
+#: itself, which the client chooses.
+UNMATCHED = "unmatched"
+_CLOSE = (b"connection", b"close")
+
+
+def _announces_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether an HTTP/1 request has a body (HTTP/2 does not need to say: any may have one)."""
+    for key, value in headers:
+        if key == b"transfer-encoding" or (key == b"content-length" and value.strip().lstrip(b"0")):
+            return True
+    return False
+
+
+def edge(app: ASGIApp, metrics: Metrics, body_timeout: float) -> ASGIApp:
+    """The outermost layer: every HTTP request's body must arrive within ``body_timeout``
+    seconds of the request reaching the app (one deadline for the whole body, so a byte now
+    and then cannot stretch it), else the read raises ``BodyTimeout`` (408). An answer sent
+    before the announced body was read whole says ``Connection: close``: the server drops the
+    rest instead of waiting for it. Every answer is counted in ``metrics``."""
+
+    async def handle(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        deadline = asyncio.get_running_loop().time() + body_timeout
+        http1 = scope.get("http_version") in ("1.0", "1.1")
+        # A body may still be coming: the deadline holds until it ends or the answer starts.
+        pending = _announces_body(scope["headers"]) if http1 else True
+        status = 500  # what a client sees if the app raises before answering
+
+        async def receive_in_time() -> Any:  # Any: Litestar types events as TypedDicts
+            nonlocal pending
+            if not pending:
+                return await receive()
+            try:
+                # The server's receive is cancel-safe (uvicorn: an event; granian: a future).
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout(
+                    f"the request body did not arrive within {body_timeout:g} s"
+                ) from None
+            if message["type"] == "http.disconnect":
+                pending = False
+                raise BodyIncomplete("the connection closed before the body was complete")
+            if not message.get("more_body", False):
+                pending = False
+            return message
+
+        async def send_recording(message: Any) -> None:
+            nonlocal status, pending
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if pending and http1:  # HTTP/2 resets the stream itself
+                    message = {**message, "headers": [*message.get("headers", ()), _CLOSE]}
+                pending = False  # later reads only listen for a disconnect: no deadline
+            await send(message)
+
+        try:
+            await app(scope, receive_in_time, send_recording)
+        finally:
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
+            route = scope.get("path_template") or UNMATCHED
+            metrics.observe_request(route, method, status, time.perf_counter() - start)
+
+    return handle
 
 
 _GZIP_WBITS = 16 + zlib.MAX_WBITS

@@ -12,6 +12,7 @@ import math
 import time
 from typing import Annotated, Any
 
+import msgspec
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
@@ -25,6 +26,7 @@ from litestar.types import Guard, Scope
 from credlens.api import examples
 from credlens.api.errors import STATUS, codes_for
 from credlens.api.middleware import request_decompression
+from credlens.cache.urls import without_userinfo
 from credlens.errors import (
     Forbidden,
     NotFound,
@@ -93,7 +95,7 @@ async def require_json(request: Request[Any, Any, Any]) -> None:
             generate_examples=False,
             examples=[Example(summary="A news article", value=examples.ANALYSIS)],
         ),
-        **_errors(400, 401, 403, 413, 415, 422, 429, 503),
+        **_errors(400, 401, 403, 408, 413, 415, 422, 429, 503),
     },
 )
 async def analyze(
@@ -119,6 +121,8 @@ async def analyze(
     The service never fetches `url` itself. Non-English articles answer 422
     `unsupported_language` with their metadata in `analysis` and no scores.
     """
+    if "@" in data.url:  # user info: dropped here, so no stage (links, logs, cache) sees it
+        data = msgspec.structs.replace(data, url=without_userinfo(data.url))
     return _json(await _service(scope).analyze(data))
 
 
@@ -151,7 +155,7 @@ async def get_analysis(
 ) -> ASGIResponse:
     """The analysis cached for `url` by an earlier `POST /v1/analyze` with the serving model,
     or 404. Never analyses anything: a cheap check before sending a page."""
-    body = await _service(scope).cached(url)
+    body = await _service(scope).cached(without_userinfo(url))
     if body is None:
         raise NotFound("no cached analysis for this URL under the serving model")
     return _json(body)
