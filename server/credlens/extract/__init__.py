@@ -8,11 +8,11 @@ failure is an ``Article`` with a ``reason``.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from credlens import patterns
 from credlens.extract import heuristics as H
 from credlens.extract.content import Block, segment, select
 from credlens.extract.decode import decode_html
@@ -22,7 +22,7 @@ from credlens.schemas import Article, Link
 
 __all__ = ["Article", "extract"]
 
-_TAG_START = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", re.IGNORECASE)
+_TAG_START = patterns.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!--|!doctype)", ignorecase=True)
 #: Link schemes that are not documents.
 _NON_DOCUMENT = ("javascript:", "mailto:", "tel:", "data:", "#")
 
@@ -47,7 +47,9 @@ def _links(blocks: list[Block], url: str | None) -> list[Link]:
 
 
 def _looks_like_html(text: str) -> bool:
-    return _TAG_START.search(text, 0, 4096) is not None
+    # Only the head of the text: RE2 encodes all it is given (and refuses lone surrogates).
+    head = text[:4096].encode("utf-8", errors="replace").decode("utf-8")
+    return _TAG_START.search(head) is not None
 
 
 def extract(html: str | bytes, url: str | None = None) -> Article:

@@ -17,6 +17,10 @@ Stages, in order (``segment`` does the first, ``select`` the rest):
 
 Written by hand because no library does this on selectolax's Lexbor tree at this speed;
 the vocabulary and thresholds live in ``heuristics``.
+
+Every byte is the page author's, so costs are bounded whatever the markup: text is read a
+bounded number of times however deep lists and wrappers nest (``_Subtrees``), a link's text is
+recorded once however deep links nest, and the memo of class verdicts holds short keys only.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-import re
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 import msgspec
 from selectolax.lexbor import LexborNode
@@ -97,15 +101,36 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
 _NOT_FURNITURE, _FURNITURE, _AMBIGUOUS, _COMMENTS = range(4)
 
 
-@functools.lru_cache(maxsize=8192)
-def _furniture(names: str) -> int:
-    """Verdict on a "class id" string (pure; memoised because pages repeat class names)."""
+#: Class/id strings longer than this are classified without the memo. The memo saves the
+#: regex tests on names that pages repeat, and those are short (tuning set: 99 % of 75,000
+#: class+id strings have at most 116 characters, the longest 2,110); a long key would pin its
+#: string in the memo (megabyte class names: 60 requests held 160 MiB for good). Bound:
+#: ``NAME_MEMO_SIZE`` keys of at most 128 characters of at most 4 bytes, with the memo's own
+#: overhead about 0.8 KiB a key: under 7 MiB, whatever the pages.
+MAX_CACHED_NAME_CHARS = 128
+NAME_MEMO_SIZE = 8192
+_NOT_A_BYLINE = (_NOT_FURNITURE, False)
+
+
+def _classify_names(names: str) -> tuple[int, bool]:
+    """Furniture verdict, and whether the names say byline (only asked of furniture)."""
     names = names.lower()
     if not H.FURNITURE.search(names) or H.EMBED.search(names):
-        return _NOT_FURNITURE
+        return _NOT_A_BYLINE
+    byline = H.BYLINE_CLASS.search(names) is not None
     if H.COMMENTS.search(names):
-        return _COMMENTS
-    return _AMBIGUOUS if H.CONTENT_HINT.search(names) else _FURNITURE
+        return _COMMENTS, byline
+    return (_AMBIGUOUS if H.CONTENT_HINT.search(names) else _FURNITURE), byline
+
+
+_classify_memo = functools.lru_cache(maxsize=NAME_MEMO_SIZE)(_classify_names)
+
+
+def _classify(names: str) -> tuple[int, bool]:
+    """``_classify_names``, memoised for short strings only (see ``MAX_CACHED_NAME_CHARS``)."""
+    if len(names) > MAX_CACHED_NAME_CHARS:
+        return _classify_names(names)
+    return _classify_memo(names)
 
 
 def _link_list(node: LexborNode) -> bool:
@@ -118,9 +143,61 @@ def _link_list(node: LexborNode) -> bool:
     return links > H.LINK_LIST_DENSITY * text
 
 
-@functools.lru_cache(maxsize=8192)
-def _byline_class(names: str) -> bool:
-    return H.BYLINE_CLASS.search(names.lower()) is not None
+class _Subtrees:
+    """Text sizes of subtrees, so that nesting does not multiply the text read.
+
+    The walk asks Lexbor (C) for a list's or a wrapper's text before deciding to enter it; if
+    it enters, the same question about a list nested inside reads that text again, once per
+    level (19,000 nested lists around 4.6 MB: 19 s). So past ``MAX_TEXT_READS`` nested reads,
+    sizes come from one Python pass over the nested element's subtree that records every
+    element in it: each node is read by a bounded number of C calls and at most one pass. The
+    figures are the ones the C calls give (text nodes only; link text counts each ``a``).
+    """
+
+    __slots__ = ("budget", "sizes")
+
+    def __init__(self) -> None:
+        #: mem_id -> (characters, stripped characters, stripped characters inside links).
+        self.sizes: dict[int, tuple[int, int, int]] = {}
+        self.budget = H.MAX_SUBTREE_SCAN_NODES
+
+    def scan(self, root: LexborNode) -> tuple[int, int, int] | None:
+        """Sizes of ``root``'s subtree, or None once the page's scan budget is spent."""
+        sizes = self.sizes
+        budget = self.budget
+        if budget <= 0:
+            return None
+        # Per open element: [children, chars, stripped, link chars, is a link, mem_id].
+        frames: list[list[Any]] = [[root.iter(include_text=True), 0, 0, 0, False, root.mem_id]]
+        while frames:
+            frame = frames[-1]
+            for child in frame[0]:
+                budget -= 1
+                tag = child.tag or ""
+                if tag == "-text":
+                    text = child.text_content
+                    if text:
+                        frame[1] += len(text)
+                        frame[2] += len(text.strip())
+                    continue
+                if tag.startswith("-"):  # comments, doctype: no text nodes below
+                    continue
+                if budget <= 0:
+                    self.budget = 0
+                    return None
+                frames.append([child.iter(include_text=True), 0, 0, 0, tag == "a", child.mem_id])
+                break
+            else:
+                frames.pop()
+                _, chars, stripped, links, is_link, mem_id = frame
+                sizes[mem_id] = (chars, stripped, links)
+                if frames:
+                    parent = frames[-1]
+                    parent[1] += chars
+                    parent[2] += stripped
+                    parent[3] += links + (stripped if is_link else 0)
+        self.budget = budget
+        return sizes[root.mem_id]
 
 
 # What the walker does with each tag, decided once per tag by one dict lookup.
@@ -157,7 +234,8 @@ def _segment(root: LexborNode) -> Segmentation:
     A stack of child iterators replaces recursion (pages may nest 100,000 deep); skipped
     subtrees (scripts, SVG, navigation, furniture, link lists) are never entered. Generators
     resume where a ``break`` left them, so each node costs one step of a ``for`` loop; this
-    loop is the extractor's hot path, hence the local aliases.
+    loop is the extractor's hot path, hence the local aliases. Sizes asked about elements
+    inside one whose text was already read come from ``_Subtrees`` (linear, not depth × text).
     """
     seg = Segmentation()
     blocks = seg.blocks
@@ -175,7 +253,22 @@ def _segment(root: LexborNode) -> Segmentation:
     buf_append, link_buf_append = buf.append, link_buf.append
     density, long_density = H.MAX_LINK_DENSITY, H.LONG_BLOCK_LINK_DENSITY
     long_chars, min_prose = H.LONG_BLOCK_CHARS, H.MIN_PROSE_CHARS
+    list_min_chars, list_density = H.LINK_LIST_MIN_CHARS, H.LINK_LIST_DENSITY
     offset = 0
+    subtrees = _Subtrees()
+    sizes = subtrees.sizes
+    # Open elements whose whole text a C call read; past ``max_reads`` of them, sizes of the
+    # elements below come from ``subtrees``, so no text is read more than that many times.
+    read_depth = 0
+    max_reads = H.MAX_TEXT_READS
+
+    def text_len(node: LexborNode) -> int:
+        """``len(node.text())`` of a skipped element, from the sizes when already known."""
+        if read_depth:
+            known = sizes.get(node.mem_id)
+            if known is not None:
+                return known[0]
+        return len(node.text(deep=True))
 
     def flush() -> None:
         nonlocal offset
@@ -203,9 +296,12 @@ def _segment(root: LexborNode) -> Segmentation:
             link_buf.clear()
             links.clear()
 
-    # Per open element: (block index or -1, furniture record or -1, link or None).
+    # Per open element: (block index or -1, furniture record or -1, link or None, whether its
+    # text was read). A link's second item is where its text starts in ``link_buf``, or -1
+    # for a link inside a link: its text is already the outer link's, and repeating it per
+    # level would make the output grow as depth × text.
     iters = [root.iter(include_text=True)]
-    undo: list[tuple[int, int, tuple[str, int] | None]] = [(-1, -1, None)]
+    undo: list[tuple[int, int, tuple[str, int] | None, bool]] = [(-1, -1, None, False)]
     link_depth = 0
     budget = H.MAX_WALK_ELEMENTS
     while iters:
@@ -233,7 +329,7 @@ def _segment(root: LexborNode) -> Segmentation:
                     markup.jsonld.append(node)
                 continue
             if kind == _CHROME:
-                offset += len(node.text(deep=True))
+                offset += text_len(node)
                 continue
             if kind == _BREAK:
                 if buf:
@@ -241,24 +337,31 @@ def _segment(root: LexborNode) -> Segmentation:
                 continue
             attrs = node.attributes
             furn = -1
+            read = False
             if attrs:
                 if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and (
                     _is_hidden(attrs)
                 ):
-                    offset += len(node.text(deep=True))
+                    offset += text_len(node)
                     continue
                 cls, ident = attrs.get("class"), attrs.get("id")
                 if (cls or ident) and tag not in never_furniture:
                     names = f"{cls or ''} {ident or ''}"
-                    verdict = _furniture(names)
+                    verdict, byline = _classify(names)
                     if verdict:
-                        if markup.byline is None and _byline_class(names):
+                        if markup.byline is None and byline:
                             markup.byline = node
                         if verdict == _COMMENTS:
-                            offset += len(node.text(deep=True))
+                            offset += text_len(node)
                             continue
                         if verdict == _FURNITURE:
-                            size = len(node.text(deep=True))
+                            if read_depth >= max_reads:
+                                known = sizes.get(node.mem_id) or subtrees.scan(node)
+                                # Scan budget spent: walk it (weighed as furniture anyway).
+                                size = known[0] if known else skip_furniture_max
+                            else:
+                                size = len(node.text(deep=True))
+                                read = True
                             if size < skip_furniture_max:
                                 offset += size
                                 continue
@@ -272,9 +375,23 @@ def _segment(root: LexborNode) -> Segmentation:
                     markup.byline = node
             link = None
             if kind == _BLOCK:
-                if (tag == "ul" or tag == "ol") and _link_list(node):
-                    offset += len(node.text(deep=True))
-                    continue  # a menu or a list of headlines: judged in C, skipped unread
+                # A menu or a list of headlines: judged in C, skipped unread.
+                if tag == "ul" or tag == "ol":
+                    if read_depth >= max_reads:
+                        known = sizes.get(node.mem_id) or subtrees.scan(node)
+                        # Scan budget spent: walk the list rather than judge it.
+                        if (
+                            known
+                            and known[1] >= list_min_chars
+                            and known[2] > list_density * known[1]
+                        ):
+                            offset += known[0]
+                            continue
+                    elif _link_list(node):
+                        offset += len(node.text(deep=True))
+                        continue
+                    else:
+                        read = True
                 if tag == "h1" and markup.h1 is None:
                     markup.h1 = node
                 if buf:
@@ -289,22 +406,29 @@ def _segment(root: LexborNode) -> Segmentation:
             else:
                 idx = -1
                 if kind == _LINK:
-                    link = ((attrs.get("href") or "") if attrs else "", len(link_buf))
+                    start = -1 if link_depth else len(link_buf)
+                    link = ((attrs.get("href") or "") if attrs else "", start)
                     link_depth += 1
                 elif tag == "time" and markup.time is None and attrs and "datetime" in attrs:
                     markup.time = node
+            if read:
+                read_depth += 1
             iters.append(node.iter(include_text=True))
-            undo.append((idx, furn, link))
+            undo.append((idx, furn, link, read))
             budget -= 1
             if budget <= 0:  # walked enough: close what is open and stop
                 iters[:] = [iter(()) for _ in iters]
             break
         else:  # this element's children are done: close it
             iters.pop()
-            idx, furn, link = undo.pop()
+            idx, furn, link, read = undo.pop()
+            if read:
+                read_depth -= 1
             if link is not None:
                 link_depth -= 1
-                links.append((link[0], " ".join("".join(link_buf[link[1] :]).split())))
+                start = link[1]
+                text = " ".join("".join(link_buf[start:]).split()) if start >= 0 else ""
+                links.append((link[0], text))
             if idx >= 0:
                 if buf:
                     flush()
@@ -462,11 +586,21 @@ def _promote(seg: Segmentation, scores: list[float]) -> int:
     return best
 
 
-_WORD = re.compile(r"\w+")
+#: ASCII characters that are not word characters (``\\w``), mapped to a space.
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or c == ord("_"))}
 
 
 def _words(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    """The words (``\\w+`` runs) of ``text``, lower-cased, one space apart.
+
+    String methods rather than a regex: linear, and a word per match would cost about 7 µs
+    through the RE2 binding (``credlens.patterns``); this runs on every headline-sized block.
+    ``\\w`` is ``str.isalnum()`` or ``_``, exactly as in Python's ``re``.
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return " ".join(lowered.translate(_ASCII_NON_WORD).split())
+    return " ".join("".join(c if c.isalnum() or c == "_" else " " for c in lowered).split())
 
 
 def _title_sized(text: str, title_words: str) -> bool:

@@ -7,11 +7,15 @@ the three values listed, the others unchanged: flat curves are why the values ar
 carry over to other pages. No rule names a site, a domain or a page: the patterns are
 generic words that publishers use for page furniture (the same vocabulary as Mozilla
 Readability's ``unlikelyCandidates`` and trafilatura's cleaning rules).
+
+The patterns read page text (class names, lines), so they are RE2 (``credlens.patterns``):
+linear in the text. RE2's ``\\b`` is ASCII-only, so word boundaries beside words that may be
+non-ASCII are spelled ``(?:[^\\w]|$)``: the same test, consuming the character it looks at.
 """
 
 from __future__ import annotations
 
-import re
+from credlens import patterns
 
 # --- Tags -------------------------------------------------------------------------------------
 
@@ -115,7 +119,7 @@ NEVER_FURNITURE_TAGS = frozenset({"html", "body", "article", "main"})
 #: Page furniture by class or id. Started from Readability's ``unlikelyCandidates`` and
 #: extended with the furniture the tuning set's gold excludes (share bars, newsletter promos,
 #: related lists, bylines, captions, cookie banners). Matched against "class id", lower-cased.
-FURNITURE = re.compile(
+FURNITURE = patterns.compile(
     r"(?:^|[\s_-])(?:"
     r"ad|ads|advert\w*|adslot|dfp|banner|sponsor\w*|promo\w*|outbrain|taboola"
     r"|comment\w*|disqus|replies|respond|discussion"
@@ -132,18 +136,18 @@ FURNITURE = re.compile(
 
 #: Embedded posts and quotes that publishers wrap in "social" containers are content (the
 #: tuning set's gold keeps embedded tweets): such an element is never furniture.
-EMBED = re.compile(r"embed|tweet|instagram|blockquote|pullquote")
+EMBED = patterns.compile(r"embed|tweet|instagram|blockquote|pullquote")
 #: Class words of the element that holds the byline (for ``Article.byline`` when the page
 #: declares no author in JSON-LD or meta tags).
-BYLINE_CLASS = re.compile(r"byline|author")
+BYLINE_CLASS = patterns.compile(r"byline|author")
 #: Comment threads: skipped unread, however much prose they hold (readers' comments are
 #: prose too).
-COMMENTS = re.compile(r"comment|disqus|replies|respond|discussion")
+COMMENTS = patterns.compile(r"comment|disqus|replies|respond|discussion")
 #: Class words that mark a likely article container (Readability's ``okMaybeItsACandidate``).
 #: Furniture whose class also has one of them ("entry-content-read-more", "article-header")
 #: is ambiguous: it is walked, and treated as furniture only while it holds less than
 #: ``FURNITURE_MAX_PROSE_SHARE`` of the page's prose.
-CONTENT_HINT = re.compile(r"article|body|content|entry|main|post|story|text|column")
+CONTENT_HINT = patterns.compile(r"article|body|content|entry|main|post|story|text|column")
 #: Furniture without such a word is skipped unread (the walker's biggest saving) when its
 #: text is shorter than this; longer, it is walked and weighed like ambiguous furniture, so
 #: a wrapper with an unlucky class around the whole page is never lost.
@@ -220,28 +224,30 @@ SIBLING_MIN_SCORE = 80
 # --- Output filters ---------------------------------------------------------------------------
 
 #: Short lines that are furniture wherever they appear (case-insensitive prefix match).
-BOILERPLATE_LINE = re.compile(
+BOILERPLATE_LINE = patterns.compile(
     r"^(?:advert\w*|anzeige|publicidade|publicidad|pubblicità|sponsored|read more|related"
     r"|see also|more from|this \w+ requires javascript|please enable javascript"
     r"|sign up|subscribe|follow us|follow @|click here|share this|share on|tweet"
     r"|photo:|image:|picture:|credit:|getty images|ap photo|reuters/|file photo"
-    r"|copyright|©|all rights reserved|skip to|back to top|loading|comments?\b)",
-    re.IGNORECASE,
+    r"|copyright|©|all rights reserved|skip to|back to top|loading|comments?(?:[^\w]|$))",
+    ignorecase=True,
 )
 #: Lines longer than this are never dropped by ``BOILERPLATE_LINE``.
 BOILERPLATE_LINE_MAX = 120
 #: Byline-like lines: "By Jane Doe", "Von ...", "Por ..." (short only).
-BYLINE_LINE = re.compile(r"^(?:by|von|por|par|di|oleh|от)\s+\S", re.IGNORECASE)
+BYLINE_LINE = patterns.compile(r"^(?:by|von|por|par|di|oleh|от)\s+\S", ignorecase=True)
 BYLINE_LINE_MAX = 80
 
 #: Article meta lines ("Posted: Fri 6:45 PM", "Updated November 18", "Publicado por"):
 #: dropped when short and not a sentence.
-META_LINE = re.compile(
+META_LINE = patterns.compile(
     r"^(?:posted|updated|published|last updated|first published|publicado|atualizado"
-    r"|pubblicato|aggiornato|veröffentlicht|aktualisiert|diterbitkan|опубликовано)\b"
-    r"|\b(?:19|20)\d\d\b.*\b(?:publicado por|posted by|updated)\b"
+    r"|pubblicato|aggiornato|veröffentlicht|aktualisiert|diterbitkan|опубликовано)(?:[^\w]|$)"
+    # A year, then (after one or more non-word characters) the phrase: one character may
+    # end the year and start the phrase, as ``\b...\b`` allowed.
+    r"|(?:^|[^\w])(?:19|20)\d\d[^\w](?:.*[^\w])?(?:publicado por|posted by|updated)(?:[^\w]|$)"
     r"|^\w+ \d{1,2}, (?:19|20)\d\d(?: at| -|,|$)",
-    re.IGNORECASE,
+    ignorecase=True,
 )
 META_LINE_MAX = 120
 #: A block that repeats the headline is the headline (the gold never includes it), when it
@@ -255,16 +261,44 @@ MIN_ARTICLE_CHARS = 200
 # --- Limits (extraction is total and bounded on hostile input) --------------------------------
 
 #: Lexbor's tree builder is quadratic in nesting depth (10,000 nested elements parse in 0.1 s,
-#: 100,000 in 12 s on this machine), so depth is capped before parsing, as browsers do
-#: (Blink's HTML parser stops nesting at 512).
+#: 19,000 in 0.8 s, 100,000 in 12-21 s on this machine), so depth is capped before parsing, as
+#: browsers do (Blink's HTML parser stops nesting at 512).
 MAX_DEPTH = 512
-#: Pages with fewer tags than this cannot nest deep enough to matter (the tuning set's largest
-#: page has 3,229), so they skip the check: one C-speed count is all they pay.
-DEPTH_CHECK_MIN_TAGS = 20_000
-#: The depth limiter (a Python pass over every tag) runs only when this many opening tags
-#: follow one another with no closing tag between: flat pages with a million elements pass.
-DEPTH_RUN_TAGS = 256
+#: Pages with fewer tags than this cannot nest deep enough to matter (at most 0.15 s of
+#: parsing, however they nest; the tuning set's largest page has 3,229), so they skip the
+#: depth model (``limits.limit_depth``, about 1.5-4 µs a tag): a C-speed count of ``<`` and
+#: of formatting tags is all they pay.
+DEPTH_CHECK_MIN_TAGS = 8192
+#: Pages are read up to this many tags; the rest is cut before parsing. It bounds the depth
+#: model (about 0.4 s at most) and the parser whatever the page; the walk uses no more
+#: elements (``MAX_WALK_ELEMENTS``), and real pages have tens of thousands of tags at most.
+MAX_PARSE_TAGS = 100_000
+#: Formatting elements (``b``, ``em``, ``font``...) the parser may have to re-create at once
+#: (its list of active formatting elements): each tag or text re-creates the ones closed
+#: implicitly, so a long list costs time and elements quadratic in the page (4,000
+#: ``<b id=N><p>``: 53 KB, 8 million elements, 3 s). The model lets no longer list through
+#: (formatting start tags dropped, their text kept: the walk reads them as inline text
+#: anyway); the tuning set's pages hold at most 4.
+MAX_ACTIVE_FORMATTING = 8
+#: Elements the parser may re-create on a page the model does not read (about 0.1 s of
+#: parsing): such a page re-creates at most (formatting start tags that are not plain leaves
+#: ``<b>text</b>``) × 2 × (tags) of them, and pages where that product is larger are read by
+#: the model. The tuning set's pages have at most 126 such tags (half at most 2): one page
+#: reaches the budget.
+MAX_RECREATED_ELEMENTS = 250_000
+#: Pages with fewer tags than this cannot reach that budget (tags² / 2 at most), so they skip
+#: the count of formatting tags.
+FORMATTING_CHECK_MIN_TAGS = 700
 #: The body walk stops after visiting this many elements (the tuning set's pages visit a few
 #: hundred), which bounds time on a page with a million elements; everything walked until
 #: then is used.
 MAX_WALK_ELEMENTS = 100_000
+#: The walk judges lists and large furniture by their text (one C call each), and a list
+#: nested in a list it entered reads that text again. At most this many such reads may
+#: enclose a node; deeper, sizes come from one Python pass (``content._Subtrees``), so text is
+#: read a bounded number of times, not once per nesting level. The tuning set nests up to 7
+#: (none of its pages scans at 8).
+MAX_TEXT_READS = 8
+#: Nodes (elements and text) that those passes may visit per page (about 0.1 s). Past it,
+#: nested lists and wrappers are walked rather than judged by size.
+MAX_SUBTREE_SCAN_NODES = 200_000
