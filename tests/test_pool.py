@@ -7,17 +7,19 @@ the GIL (the fault class that froze the service when analyses ran in threads).
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import signal
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
 from credlens.errors import AnalysisTimeout, Overloaded, WorkerFailed
 from credlens.service.pool import WorkerPool
-
-pytestmark = pytest.mark.anyio
 
 #: Seconds given to a stuck task. A worker must be gone by the deadline + 1 s (issue #14).
 DEADLINE_S = 1.0
@@ -26,9 +28,16 @@ DEADLINE_S = 1.0
 LOOP_GAP_BOUND_S = 1.0
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def in_own_loop(test: Callable[[], Coroutine[Any, Any, None]]) -> Callable[[], None]:
+    """Run an async test in a fresh event loop on its own thread: the session's Playwright
+    driver (end-to-end tests) keeps a loop running on the main thread."""
+
+    @functools.wraps(test)
+    def run() -> None:
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, test()).result()
+
+    return run
 
 
 def stuck() -> None:
@@ -63,6 +72,7 @@ async def _ticker(gaps: list[float], stop: asyncio.Event) -> None:
         last = now
 
 
+@in_own_loop
 async def test_a_stuck_task_is_killed_at_its_deadline_and_the_loop_never_waits() -> None:
     pool = WorkerPool(1, 0)
     loop = asyncio.get_running_loop()
@@ -94,6 +104,7 @@ async def test_a_stuck_task_is_killed_at_its_deadline_and_the_loop_never_waits()
         pool.close()
 
 
+@in_own_loop
 async def test_a_crashed_worker_answers_worker_failed_and_is_replaced() -> None:
     pool = WorkerPool(1, 0)
     loop = asyncio.get_running_loop()
@@ -105,6 +116,7 @@ async def test_a_crashed_worker_answers_worker_failed_and_is_replaced() -> None:
         pool.close()
 
 
+@in_own_loop
 async def test_admission_is_bounded_and_freed() -> None:
     pool = WorkerPool(1, 1)
     loop = asyncio.get_running_loop()

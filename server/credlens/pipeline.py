@@ -83,9 +83,7 @@ def article_from_text(text: str, title: str | None = None) -> Article:
 
     Only the first ``MAX_ANALYZED_CHARS`` (twice, for the whitespace squashed) are read;
     the word count is the whole text's."""
-    paragraphs = [
-        _squash_inline(p) for p in _PARAGRAPH_BREAK.split(text[: 2 * MAX_ANALYZED_CHARS])
-    ]
+    paragraphs = [_squash_inline(p) for p in _PARAGRAPH_BREAK.split(text[: 2 * MAX_ANALYZED_CHARS])]
     paragraphs = [p for p in paragraphs if p]
     body = "\n\n".join(paragraphs)
     headline = _squash_inline(title[: 2 * MAX_TITLE_CHARS]) if title else ""

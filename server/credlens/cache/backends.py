@@ -111,7 +111,10 @@ class LocalCache:
             return
         size = entry_bytes(key, entry)
         if size > self._data.maxsize:
-            return  # larger than the whole cache: cachetools would raise
+            # Larger than the whole cache (cachetools would raise): not kept, and no older
+            # entry under the key outlives it.
+            self._data.pop(key, None)
+            return
         self._data[key] = _Sized(entry, size)
         while len(self._data) > self.size:
             self._data.popitem()  # the least recently used
