@@ -10,6 +10,8 @@ EXTRAS ?= dev,bench
 comma := ,
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)-$(subst $(comma),_,$(EXTRAS))
 DATA ?= ../shared/data
+# The extension's npm dev dependencies (web-ext, puppeteer-core and axe-core for the browser tests).
+NODE_STAMP := extension/node_modules/.installed-$(shell cat extension/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
 .PHONY: venv run test lint typecheck unit extension extension-test system-deps model \
 	bench-extract clean audit
@@ -42,17 +44,18 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-unit: venv system-deps
+unit: venv system-deps $(NODE_STAMP)
 	$(VENV)/bin/pytest -p no:cacheprovider
 
-# What the tests need from Debian: redis-server (the shared cache) and Chromium (the
-# extension's browser). Installed once, idempotently; CI machines start bare.
+# What the tests need from Debian: redis-server (the shared cache), Chromium and Firefox ESR
+# (the extension's browsers). Installed once, idempotently; CI machines start bare.
 system-deps:
-	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server)
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null && \
+		command -v firefox-esr >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium redis-server firefox-esr)
 
 # --- Browser extension ------------------------------------------------------------------------
-NODE_STAMP := extension/node_modules/.installed-$(shell cat extension/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 
 $(NODE_STAMP): extension/package.json extension/package-lock.json
 	cd extension && npm ci --no-audit --no-fund --loglevel=error

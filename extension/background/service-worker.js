@@ -1,12 +1,15 @@
 // Service worker: wires browser events to the small modules beside it.
 
+import "../shared/history.js";
 import "../shared/messages.js";
 import "../shared/sites.js";
 import { analyze } from "./api.js";
 import { CONTENT_SCRIPTS, syncRegistration } from "./registration.js";
 import { loadSettings } from "./settings.js";
 
-const { DISABLE_SITE, STATES, isAnalyzeMessage, resultMessage } = globalThis.credlens.messages;
+const { DISABLE_SITE, OPEN_HISTORY, STATES, isAnalyzeMessage, resultMessage } =
+  globalThis.credlens.messages;
+const history = globalThis.credlens.history;
 const { isAllowed, siteOf } = globalThis.credlens.sites;
 
 // The browser namespace: `browser` in Firefox, `chrome` in Chromium (the one seam tests swap).
@@ -33,6 +36,10 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
     disableSite(sender.tab.url).then(() => sendResponse({ ok: true }));
     return true;
   }
+  if (message && message.type === OPEN_HISTORY) {
+    ext.tabs.create({ url: ext.runtime.getURL("history/history.html") });
+    return false;
+  }
   if (!isAnalyzeMessage(message)) return false;
   handleAnalyze(message).then(sendResponse);
   return true; // the answer comes asynchronously
@@ -44,7 +51,28 @@ async function handleAnalyze(message) {
   if (!isAllowed(message.url, settings.disabledSites)) {
     return resultMessage(STATES.error, { error: "site_off", detail: "credlens is off for this site" });
   }
-  return analyze(settings, message.url, message.html);
+  // The API's base goes with the result: the panel links to its model card.
+  const result = { ...(await analyze(settings, message.url, message.html)), apiBase: settings.apiBase };
+  if (result.state === STATES.done && settings.history) await remember(message.url, result.analysis);
+  return result;
+}
+
+/** The reader's history, on this device only (storage.local), bounded by history.LIMIT.
+ * Writes are chained: two tabs finishing together must not lose one another's entry. */
+let writes = Promise.resolve();
+function remember(url, analysis) {
+  writes = writes.then(() => store(url, analysis));
+  return writes;
+}
+
+async function store(url, analysis) {
+  try {
+    const stored = await ext.storage.local.get({ [history.KEY]: [] });
+    const list = history.add(stored[history.KEY], history.entryFrom(url, analysis));
+    await ext.storage.local.set({ [history.KEY]: list });
+  } catch (err) {
+    console.error("credlens: could not keep the history entry", err);
+  }
 }
 
 async function disableSite(url) {

@@ -9,6 +9,8 @@ export const DEFAULTS = Object.freeze({
   mode: "click",
   /** Sites (host names) the reader turned off: nothing is ever sent for them. */
   disabledSites: [],
+  /** Keep the reader's own history of analysed articles in storage.local (never sent). */
+  history: true,
 });
 
 export const MODES = Object.freeze(["click", "auto"]);
@@ -28,6 +30,7 @@ export function normalize(raw) {
     apiKey: String(s.apiKey || ""),
     mode: MODES.includes(s.mode) ? s.mode : DEFAULTS.mode,
     disabledSites: Array.isArray(s.disabledSites) ? s.disabledSites.map(String) : [],
+    history: s.history !== false,
   };
 }
 

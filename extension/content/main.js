@@ -12,7 +12,7 @@
   }
   window.__credlensStarted = true;
 
-  const { DISABLE_SITE, analyzeMessage } = globalThis.credlens.messages;
+  const { DISABLE_SITE, OPEN_HISTORY, analyzeMessage } = globalThis.credlens.messages;
   const { isArticle, pageSignals } = globalThis.credlens.article;
   const { highlightText } = globalThis.credlens.highlight;
   const { createOverlay } = globalThis.credlens.overlay;
@@ -22,6 +22,7 @@
     if (!overlay) {
       overlay = createOverlay(document, {
         onEvidence: (text) => highlightText(document, text),
+        onHistory: () => ext.runtime.sendMessage({ type: OPEN_HISTORY }),
         onDisableSite: () => {
           ext.runtime.sendMessage({ type: DISABLE_SITE });
           overlay.remove();

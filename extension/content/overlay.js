@@ -29,7 +29,7 @@
   button.close:focus-visible, button.link:focus-visible, .metric:focus-visible,
   .evidence button:focus-visible { outline: 2px solid #1a73e8; outline-offset: 2px; }
   .status { margin: 8px 0; }
-  .label { margin: 8px 0 2px; font-size: 12px; color: #666; }
+  .label { margin: 8px 0 2px; font-size: 12px; color: #595959; }
   .original { margin: 0; color: #444; }
   .suggested { margin: 0; font-weight: 600; }
   .metric { all: unset; display: grid; grid-template-columns: 96px 1fr 32px; align-items: center;
@@ -45,9 +45,16 @@
   .evidence li.pos { border-left-color: #1e7b34; }
   .evidence button { all: unset; cursor: pointer; color: #1b1b1b;
     text-decoration: underline dotted #888; }
-  .tag { display: block; font-size: 11px; color: #666; margin-top: 2px; }
+  .tag { display: block; font-size: 12px; color: #595959; margin-top: 2px; }
+  h4 { margin: 10px 0 2px; font-size: 13px; }
+  .outlet { margin: 4px 0; font-size: 13px; }
+  .outlet .name { font-weight: 600; color: #1b1b1b; }
+  .points { font-weight: 600; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }
+  footer a, footer button.link { color: #1a56db; }
   .neg { color: #b3261e; } .pos { color: #1e7b34; }
-  footer { margin-top: 14px; font-size: 12px; color: #666; display: grid; gap: 4px; }
+  footer { margin-top: 14px; font-size: 12px; color: #595959; display: grid; gap: 4px; }
   `;
 
   function el(doc, tag, attrs = {}, ...children) {
@@ -72,7 +79,7 @@
     error: (r) => `Something went wrong: ${r.error || "error"}${r.detail ? ` (${r.detail})` : ""}.`,
   };
 
-  function createOverlay(doc, { onEvidence, onDisableSite }) {
+  function createOverlay(doc, { onEvidence, onDisableSite, onHistory = () => {} }) {
     const host = el(doc, "div", { "data-credlens-host": "" });
     // Fixed in a corner, above the page, out of its layout; `all: initial` stops inheritance.
     host.style.cssText =
@@ -89,7 +96,10 @@
       class: "panel", id: "credlens-panel", role: "dialog", "aria-label": "credlens analysis",
       "data-testid": "credlens-panel", hidden: true,
     });
-    root.append(badge, panel);
+    // Announces analysing → result to screen readers whether or not the panel is open.
+    const live = el(doc, "p", { class: "visually-hidden", role: "status", "aria-live": "polite",
+      "data-testid": "credlens-live" });
+    root.append(badge, panel, live);
     doc.documentElement.append(host);
     // The top layer (a manual popover) keeps the overlay visible and on top whatever the page
     // does to its own tree: pages hide themselves with `html { opacity: 0 }` while loading
@@ -127,10 +137,19 @@
       const off = el(doc, "button", { class: "link", type: "button", "data-testid": "credlens-site-off" },
         "Turn credlens off for this site");
       off.addEventListener("click", () => onDisableSite());
+      const reading = el(doc, "button", { class: "link", type: "button", "data-testid": "credlens-history" },
+        "Your reading (history on this device)");
+      reading.addEventListener("click", () => onHistory());
+      // The model card of the serving model, from the reader's own API.
+      const base = typeof result.apiBase === "string" && /^https?:\/\//.test(result.apiBase) ? result.apiBase : null;
+      const card = a.model && base
+        ? el(doc, "a", { href: `${base}/model/card`, target: "_blank", rel: "noopener noreferrer",
+          "data-testid": "credlens-model-card" }, "How the scores are made (model card)")
+        : null;
       return el(doc, "footer", { "data-testid": "credlens-footer" },
         [model, cached].filter(Boolean).length ? el(doc, "span", {}, [model, cached].filter(Boolean).join(" · ")) : null,
         el(doc, "span", {}, "Scores are signals with their evidence, not a fact check."),
-        off);
+        card, reading, off);
     }
 
     function headlineBlock(a) {
@@ -150,20 +169,22 @@
     function chart(a) {
       const box = el(doc, "div", { class: "scores", "data-testid": "credlens-scores" });
       const explain = el(doc, "p", { class: "explain", id: "credlens-explain", "aria-live": "polite" },
-        "Hover or focus a score to see what moved it.");
-      for (const { key, label } of METRICS) {
+        "Hover or focus a score to see what it means and what moved it.");
+      for (const { key, label, meaning } of METRICS) {
         const value = normalizeScore(a.scores[key]);
         const detail = a.details && a.details[key] ? a.details[key].explanation : "";
         const bar = el(doc, "div", { class: "bar" });
         bar.style.width = `${(value ?? 0) * 10}%`;
         bar.style.background = scoreColor(value);
+        // The visible text is the accessible name; the rest is read after it.
         const row = el(doc, "button", {
-          class: "metric", type: "button", "data-metric": key,
-          "aria-label": `${label}: ${formatScore(value)} of 10, ${scoreWord(value)}`,
-          "aria-describedby": "credlens-explain",
-        }, el(doc, "span", {}, label), el(doc, "span", { class: "track" }, bar),
-          el(doc, "span", { class: "value" }, formatScore(value)));
-        const show = () => { explain.textContent = `${label} ${formatScore(value)}: ${detail}`; };
+          class: "metric", type: "button", "data-metric": key, "aria-describedby": "credlens-explain",
+        }, el(doc, "span", {}, label), el(doc, "span", { class: "track", "aria-hidden": "true" }, bar),
+          el(doc, "span", { class: "value" }, formatScore(value)),
+          el(doc, "span", { class: "visually-hidden" }, ` of 10, ${scoreWord(value)}`));
+        const show = () => {
+          explain.textContent = `${label} ${formatScore(value)} of 10. ${detail} Scale: ${meaning}`;
+        };
         row.addEventListener("mouseenter", show);
         row.addEventListener("focus", show);
         box.append(row);
@@ -172,16 +193,31 @@
       return box;
     }
 
+    function points(weight) {
+      return `${weight < 0 ? "−" : "+"}${Math.abs(weight).toFixed(1)}`;
+    }
+
+    /** Evidence grouped per score; each item with its effect in score points as the API gives
+     * it; the outlet's record, where known, as its own labelled line. */
     function evidenceBlock(a) {
-      const list = el(doc, "ul");
+      const box = el(doc, "div", { class: "evidence", "data-testid": "credlens-evidence" },
+        el(doc, "h3", {}, "Evidence, in score points"));
       for (const { key, label } of METRICS) {
         const items = (a.details && a.details[key] && a.details[key].evidence) || [];
+        if (!items.length) continue;
+        const list = el(doc, "ul", { "aria-label": `${label} evidence` });
+        let outlet = null;
         for (const item of items) {
           const weight = Number(item.weight) || 0;
-          const sign = el(doc, "span", { class: `tag ${weight < 0 ? "neg" : "pos"}` },
-            `${label.toLowerCase()} · ${String(item.label || "").replace(/_/g, " ")} ` +
-            `${weight < 0 ? "−" : "+"}${Math.abs(weight).toFixed(1)}`);
           const side = weight < 0 ? "neg" : "pos";
+          const what = String(item.label || "").replace(/_/g, " ");
+          if (item.label === "outlet_record") {
+            outlet = el(doc, "p", { class: `outlet ${side}`, "data-testid": "credlens-outlet" },
+              el(doc, "span", { class: "name" }, "Outlet record: "), String(item.text || ""),
+              el(doc, "span", { class: "points" }, ` ${points(weight)}`));
+            continue;
+          }
+          const sign = el(doc, "span", { class: `tag ${side}` }, `${what} ${points(weight)}`);
           if (item.kind === "signal") {
             list.append(el(doc, "li", { class: side }, el(doc, "span", {}, String(item.text || "")), sign));
             continue;
@@ -191,10 +227,11 @@
           button.addEventListener("click", () => onEvidence(String(item.text || "")));
           list.append(el(doc, "li", { class: side }, button, sign));
         }
+        box.append(el(doc, "h4", { "data-score": key }, label));
+        if (outlet) box.append(outlet);
+        if (list.children.length) box.append(list);
       }
-      if (!list.children.length) return null;
-      return el(doc, "div", { class: "evidence", "data-testid": "credlens-evidence" },
-        el(doc, "h3", {}, "Evidence"), list);
+      return box.children.length > 1 ? box : null;
     }
 
     function summaryBlock(a) {
@@ -215,6 +252,7 @@
         badge.style.background = scoreColor(average);
         badge.setAttribute("aria-label",
           `credlens: average ${formatScore(average)} of 10 (${scoreWord(average)}). Open details`);
+        live.textContent = `credlens: average score ${formatScore(average)} of 10, ${scoreWord(average)}.`;
         panel.append(headlineBlock(a), el(doc, "h3", {}, `Scores · average ${formatScore(average)}`),
           chart(a));
         const evidence = evidenceBlock(a);
@@ -226,6 +264,7 @@
         badge.textContent = state === "analysing" ? "…" : state === "error" || state === "unreachable" ? "!" : "–";
         badge.style.background = scoreColor(null);
         badge.setAttribute("aria-label", `credlens: ${text}`);
+        live.textContent = `credlens: ${text}`;
         panel.append(el(doc, "p", { class: "status", role: "status", "data-testid": "credlens-status" }, text));
         if (a && (a.title || a.suggested_headline)) panel.append(headlineBlock(a));
       }

@@ -16,6 +16,7 @@ async function load() {
   form.apiKey.value = s.apiKey;
   for (const radio of form.querySelectorAll('input[name="mode"]')) radio.checked = radio.value === s.mode;
   form.disabledSites.value = s.disabledSites.join("\n");
+  form.history.checked = s.history;
 }
 
 function originPattern(url) {
@@ -31,6 +32,7 @@ form.addEventListener("submit", async (event) => {
     apiKey: form.apiKey.value,
     mode: chosen ? chosen.value : DEFAULTS.mode,
     disabledSites: parseSiteList(form.disabledSites.value),
+    history: form.history.checked,
   });
   await ext.storage.sync.set(settings);
   // Permissions are asked for from the click that saves (a user gesture).

@@ -12,6 +12,8 @@
   const RESULT = "credlens/result";
   /** Content → worker: the reader turned credlens off for this page's site. `{type}` */
   const DISABLE_SITE = "credlens/disable-site";
+  /** Content → worker: open the reader's history page in a tab. `{type}` */
+  const OPEN_HISTORY = "credlens/open-history";
 
   /** States the overlay can show. */
   const STATES = Object.freeze({
@@ -43,5 +45,5 @@
     );
   }
 
-  ns.messages = Object.freeze({ ANALYZE, RESULT, DISABLE_SITE, STATES, analyzeMessage, resultMessage, isAnalyzeMessage });
+  ns.messages = Object.freeze({ ANALYZE, RESULT, DISABLE_SITE, OPEN_HISTORY, STATES, analyzeMessage, resultMessage, isAnalyzeMessage });
 })();

@@ -6,10 +6,14 @@
   "use strict";
   const ns = (globalThis.credlens ??= {});
 
+  // What each score means on its scale, in the model card's words (MODEL_CARD.md, "The scale").
   const METRICS = Object.freeze([
-    { key: "objectivity", label: "Objectivity" },
-    { key: "accuracy", label: "Accuracy" },
-    { key: "transparency", label: "Transparency" },
+    { key: "objectivity", label: "Objectivity",
+      meaning: "8 reads like news reporting that keeps facts apart from opinion; 5 either; 2 an opinion column." },
+    { key: "accuracy", label: "Accuracy",
+      meaning: "8 writes like outlets graded high for factual reporting (with their record, where known); 2 like those graded mixed or lower." },
+    { key: "transparency", label: "Transparency",
+      meaning: "8 sourced like news reporting (attribution, quotes, named sources, byline, date, links); 2 like unsourced commentary." },
   ]);
 
   /** Clamp to 0–10 and round to one decimal; `null` for anything that is not a finite number. */

@@ -84,6 +84,10 @@ async def test_model_health_ready_metrics(client: Client) -> None:
     status = msgspec.json.decode((await client.get("/v1/model")).content, type=ModelStatus)
     assert status.model.name == "credlens-default" and status.card.startswith("#")
     assert status.languages == ["en"]
+    # The card for readers (the extension links to it): the same Markdown, as text.
+    card = await client.get("/model/card")
+    assert card.status_code == 200 and card.text == status.card
+    assert card.headers["content-type"].startswith("text/plain")
     assert msgspec.json.decode((await client.get("/healthz")).content, type=Health).status == "ok"
     ready = msgspec.json.decode((await client.get("/readyz")).content, type=Health)
     assert ready.status == "ready" and ready.model == status.model

@@ -37,6 +37,7 @@ async def test_openapi_documents_every_route(client: Client) -> None:
         "/v1/analyses",
         "/v1/model",
         "/v1/model/reload",
+        "/model/card",
         "/healthz",
         "/readyz",
         "/metrics",

@@ -69,7 +69,7 @@ def test_schema_ui_renders_offline_from_the_service_alone(
     # Swagger UI drew the document: its title and every operation.
     assert page.locator(".swagger-ui .info .title").inner_text().startswith("credlens")
     assert "/v1/analyze" in analyze.inner_text() and "Analyse a page" in analyze.inner_text()
-    assert page.locator(".opblock").count() == 7
+    assert page.locator(".opblock").count() == 8
     # Its stylesheet applied (loaded from the service, with rules in it).
     sheets = page.evaluate(
         "() => [...document.styleSheets].filter(s => s.href).map(s => [s.href, s.cssRules.length])"

@@ -21,7 +21,7 @@ from credlens import __version__
 from credlens.api.docs import openapi_config
 from credlens.api.errors import error_response
 from credlens.api.middleware import CORS, edge
-from credlens.api.routes import healthz, metrics, readyz, v1_router
+from credlens.api.routes import get_model_card, healthz, metrics, readyz, v1_router
 from credlens.cache import open_cache
 from credlens.errors import CredlensError
 from credlens.service import AnalysisService
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         expose="Retry-After",
     )
     app = Litestar(
-        route_handlers=[v1_router(settings), healthz, readyz, metrics],
+        route_handlers=[v1_router(settings), get_model_card, healthz, readyz, metrics],
         lifespan=[lifespan],
         state=State({"settings": settings, "metrics": metrics_, "service": None}),
         middleware=[cors.middleware],

@@ -184,6 +184,21 @@ async def get_model(scope: Scope) -> ModelStatus:
     return _model_status(_service(scope))
 
 
+@get(
+    "/model/card",
+    operation_id="getModelCard",
+    summary="The serving model's card, for readers",
+    tags=["model"],
+    media_type=MediaType.TEXT,
+    responses=_errors(503),
+)
+async def get_model_card(scope: Scope) -> Response[str]:
+    """The serving model's card as plain-text Markdown, public like the documentation (the
+    extension's panel links here): what the scores mean, what the model learned from, its
+    limits."""
+    return Response(_service(scope).current()[0].card, media_type="text/plain; charset=utf-8")
+
+
 def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     settings: Settings = connection.app.state.settings
     if not settings.admin_token:
