@@ -14,11 +14,12 @@ import signal
 import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from credlens.errors import AnalysisTimeout, Overloaded, WorkerFailed
+from credlens.errors import AnalysisTimeout, NotReady, Overloaded, WorkerFailed
 from credlens.service.pool import WorkerPool
 
 #: Seconds given to a stuck task. A worker must be gone by the deadline + 1 s (issue #14).
@@ -132,3 +133,12 @@ async def test_admission_is_bounded_and_freed() -> None:
         assert await pool.run(loop.time() + 30, pid) > 0
     finally:
         pool.close()
+
+
+def test_a_worker_whose_bundle_is_gone_answers_not_ready(tmp_path: Path) -> None:
+    """A worker started after the service's bundle folder was moved away answers 503
+    ``not_ready`` (reload the model), not a 500."""
+    from credlens.service import work
+
+    with pytest.raises(NotReady, match="cannot be loaded"):
+        work.model(str(tmp_path / "gone"), "0" * 64, 1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import msgspec
 
 from credlens.errors import NotReady
-from credlens.model import Scorer, load_bundle
+from credlens.model import BundleError, Scorer, load_bundle
 from credlens.pipeline import Prepared, analyze_article, prepare
 from credlens.schemas import AnalyzeRequest
 from credlens.text import warm_language_identifier
@@ -57,7 +57,11 @@ def model(bundle: str, sha256: str, threads: int) -> Scorer:
     """The model ``sha256``, loaded from ``bundle`` (the folder the service loaded) if new."""
     scorer = _models.get(sha256)
     if scorer is None:
-        scorer = _load(bundle, threads)
+        try:
+            scorer = _load(bundle, threads)
+        except BundleError as exc:
+            # The folder the service loaded is gone or broken (moved away after a swap).
+            raise NotReady(f"the serving bundle cannot be loaded any more: {exc}") from None
         if scorer.info.sha256 != sha256:
             # The files changed on disk after the service loaded them, without a reload.
             raise NotReady(f"the bundle at {bundle} changed on disk; reload the model")
