@@ -70,6 +70,16 @@ def fingerprint(title: str | None, text: str) -> str:
     return h.hexdigest()
 
 
+def source_digest(request: AnalyzeRequest) -> str:
+    """Identifies the request's input as sent: the same HTML (or text and title) gives the
+    same digest, and, extraction being deterministic, the same article and fingerprint."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (request.html, request.text, request.title):
+        h.update(b"\x01" if part is None else b"\x00" + part.encode("utf-8", "surrogatepass"))
+        h.update(b"\xff")
+    return h.hexdigest()
+
+
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 

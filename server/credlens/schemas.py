@@ -225,6 +225,9 @@ class CacheEntry(msgspec.Struct, array_like=True, frozen=True):
     """Of the extracted headline and text: the same URL with a changed article misses."""
     body: bytes
     """The ``Analysis`` as JSON, encoded with ``cached: true``: a hit needs no encoding."""
+    source: str = ""
+    """Digest of the request's own input (its HTML, or its text and title): the same bytes
+    again are a hit without parsing them (empty in entries written before it existed)."""
 
 
 class ReloadEvent(msgspec.Struct, frozen=True, kw_only=True):

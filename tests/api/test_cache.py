@@ -110,6 +110,24 @@ async def test_same_page_html_hit(client: Client, english_pages: list[Page]) -> 
     second = await client.post("/v1/analyze", json={"url": page.url, "html": page.html})
     assert first.json()["cached"] is False and second.json()["cached"] is True
     assert {**second.json(), "cached": False} == first.json()
+    # The same bytes again are a hit without a parse: no worker is asked.
+    service = client.app.state.service
+    admitted = service.pool.admitted
+
+    async def no_worker(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the same bytes were parsed again")
+
+    service.pool.run = no_worker
+    try:
+        third = await client.post("/v1/analyze", json={"url": page.url, "html": page.html})
+    finally:
+        del service.pool.run
+    assert third.json()["cached"] is True and service.pool.admitted == admitted
+    # Other bytes of the same article (a changed script, say) are parsed, then a hit.
+    again = await client.post(
+        "/v1/analyze", json={"url": page.url, "html": page.html + "<!-- tracking -->"}
+    )
+    assert again.json()["cached"] is True
 
 
 async def test_single_flight_runs_the_model_once(client: Client, english_pages: list[Page]) -> None:

@@ -1,8 +1,9 @@
 """The analysis service: what ``POST /v1/analyze`` does around the pipeline.
 
-One request: canonical URL and key (current model) → parse in the pool (``pipeline.prepare``;
-no article: ``NoArticle``) → cache entry with the same fingerprint? hit → otherwise single
-flight (in this process, and across processes through the shared cache's lease) → score,
+One request: canonical URL and key (current model) → cache entry of the same input bytes? hit
+→ parse in the pool (``pipeline.prepare``; no article: ``NoArticle``) → cache entry with the
+same fingerprint? hit → otherwise single flight (in this process, and across processes
+through the shared cache's lease) → score,
 headline, summary in the pool (``pipeline.analyze_article``) → store → answer. The model is
 read once per request from the slot, so a swap mid-request is harmless.
 
@@ -28,7 +29,7 @@ from credlens.cache import (
 )
 from credlens.errors import BadBundle
 from credlens.model import BundleError, ModelSlot, Scorer, load_bundle
-from credlens.pipeline import Prepared
+from credlens.pipeline import Prepared, source_digest
 from credlens.schemas import AnalyzeRequest, CacheEntry, ModelInfo
 from credlens.service import work
 from credlens.service.metrics import Metrics
@@ -128,6 +129,12 @@ class AnalysisService:
         scorer, mid = self.current()
         key = cache_key(url, mid)
 
+        # The same bytes as the cached analysis's: a hit with no parse (a worker round trip).
+        source = source_digest(request)
+        entry = await self.cache.get(key)
+        if entry is not None and entry.source == source:
+            self.metrics.cache_hits.inc()
+            return entry.body
         prepared = await self.pool.run(deadline, work.parse, request)
         entry = await self.cache.get(key)
         if entry is not None and entry.fingerprint == prepared.fingerprint:
@@ -136,7 +143,7 @@ class AnalysisService:
         self.metrics.cache_misses.inc()
 
         async def compute() -> tuple[bytes, bytes]:
-            return await self._compute(scorer, prepared, url, key, deadline)
+            return await self._compute(scorer, prepared, source, url, key, deadline)
 
         (fresh, cached), shared = await self.flight.run(f"{key} {prepared.fingerprint}", compute)
         if shared:
@@ -144,7 +151,13 @@ class AnalysisService:
         return cached if shared else fresh
 
     async def _compute(
-        self, scorer: Scorer, prepared: Prepared, url: str, key: str, deadline: float
+        self,
+        scorer: Scorer,
+        prepared: Prepared,
+        source: str,
+        url: str,
+        key: str,
+        deadline: float,
     ) -> tuple[bytes, bytes]:
         """Run the model once for this key and fingerprint; store and return both encodings."""
         lease_key = f"{key} {prepared.fingerprint}"
@@ -170,7 +183,7 @@ class AnalysisService:
             self.metrics.model_runs.inc()
             self.metrics.inference.observe(done.seconds)
             if len(done.cached) <= self.settings.cache_entry_bytes:
-                await self.cache.set(key, CacheEntry(prepared.fingerprint, done.cached))
+                await self.cache.set(key, CacheEntry(prepared.fingerprint, done.cached, source))
             return done.fresh, done.cached
         finally:
             if leased:
