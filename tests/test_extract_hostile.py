@@ -17,14 +17,12 @@ absolute bounds are hang detectors, well above the measured cost.
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import re
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -383,23 +381,8 @@ def test_sizes_from_the_python_pass_change_no_extraction(html: str, nesting: int
 # --- 3. Regular expressions on page text ------------------------------------------------
 
 
-EXTRACT_MODULES = [
-    "credlens.extract",
-    *sorted(
-        f"credlens.extract.{p.stem}"
-        for p in Path(__file__).resolve().parent.parent.glob("server/credlens/extract/*.py")
-        if p.stem != "__init__"
-    ),
-]
-
-
-@pytest.mark.parametrize("module", EXTRACT_MODULES)
-def test_extraction_reads_page_text_with_re2_only(module: str) -> None:
-    mod = importlib.import_module(module)
-    found = [name for name, v in vars(mod).items() if isinstance(v, re.Pattern)]
-    assert found == [], f"{module}: backtracking patterns {found}"
-    source = Path(mod.__file__ or "").read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import re\b|from re import)", source, re.M), module
+# That extraction reads page text with RE2 only is checked for every page-text module, these
+# included, by tests/test_patterns.py (test_page_text_is_read_with_linear_patterns_only).
 
 
 #: The line patterns as they were under ``re`` (with Unicode ``\b``).

@@ -63,6 +63,17 @@ class Pass:
     wall: float
 
 
+def _bench_url(url: str, nonce: str) -> str:
+    """A page's URL made new for one pass (an uncached analysis), as the load generator sends it."""
+    return url + ("&" if "?" in url else "?") + f"bench={nonce}"
+
+
+def _cached_get_url(port: int, url: str, nonce: str) -> str:
+    """``GET /v1/analyses`` of the page that the pass ``nonce`` analysed."""
+    query = urllib.parse.urlencode({"url": _bench_url(url, nonce)})
+    return f"http://{HOST}:{port}/v1/analyses?{query}"
+
+
 def _send_all(port: int, method: str, requests: list[tuple[str, bytes]], concurrency: int) -> Pass:
     latencies = [0.0] * len(requests)
     statuses = [0] * len(requests)
@@ -95,7 +106,7 @@ def _loadgen() -> None:
     requests: list[tuple[str, bytes]] = []
     for page_id in job["pages"]:
         page = pages[page_id]
-        url = page.url + ("&" if "?" in page.url else "?") + f"bench={job['nonce']}"
+        url = _bench_url(page.url, job["nonce"])
         body = json.dumps({"url": url, "html": page.html}).encode()
         requests.append((job["path"], body))
     if job.get("warmup"):
@@ -323,8 +334,7 @@ def run_api_bench(
         hits = sum(1 for st in hit.statuses if st == 200)
 
         # The analysis a cache hit returns, for the bare handler to rebuild from a dict.
-        url0 = urls[0] + ("&" if "?" in urls[0] else "?") + f"bench={nonce}"
-        get_url = f"http://{HOST}:{port}/v1/analyses?" + urllib.parse.urlencode({"url": url0})
+        get_url = _cached_get_url(port, urls[0], nonce)
         with urllib.request.urlopen(get_url) as r:
             cached_json = r.read()
         bare_json = Path(tmp.name) / "analysis.json"
@@ -530,10 +540,7 @@ def run_api_comparison(
                 many = _run_loadgen({**job, "nonce": nonce + "c", "concurrency": concurrency})
                 seq[side].append(one.p50)
                 conc[side].append(_pass_row("", many, "").rate)
-                url0 = urls[0] + ("&" if "?" in urls[0] else "?") + f"bench={nonce}"
-                get_url = f"http://{HOST}:{srv.port}/v1/analyses?" + urllib.parse.urlencode(
-                    {"url": url0}
-                )
+                get_url = _cached_get_url(srv.port, urls[0], nonce)
                 cached[side].append(run_wrk(wrk, get_url, seconds, connections).rps)
     finally:
         for srv in servers.values():
