@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -134,6 +135,30 @@ def test_kept_originals_are_the_page_titles_and_pass_the_rules(
     assert 0 < kept < len(pages)
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Why Russia won't save Iran",
+        "How the Fed lost control of inflation",
+        "Here's what we know about the deal",
+        "Is this the end of the euro?",
+        "10 things to know about the budget",
+        "Your pension is about to change",
+    ],
+)
+def test_question_curiosity_listicle_and_second_person_originals_are_always_rewritten(
+    pages: tuple[ScoredPage, ...], model: Scorer, title: str
+) -> None:
+    """Whatever the body, an English page whose title has one of these forms never gets it
+    back: the suggestion is made from the article and differs from the title."""
+    for page in [p for p in pages if p.scoring.supported][:8]:
+        article = msgspec.structs.replace(page.article, title=title)
+        h = suggest(article, page.scoring, model)
+        assert h.method != "kept_original", (title, page.article.url)
+        assert h.text and h.text != title
+        assert not unfaithful(h.text, page.article)
+
+
 def test_unsupported_language_keeps_the_original_and_says_so(
     pages: tuple[ScoredPage, ...], model: Scorer
 ) -> None:
@@ -177,6 +202,8 @@ def test_deterministic(pages: tuple[ScoredPage, ...], model: Scorer) -> None:
         ("10 things to know about the budget", "listicle"),
         ("Seven amazing ways to save on energy", "listicle"),
         ("Is this the end of the euro?", "question"),
+        ("Why Russia won't save Iran", "curiosity_gap"),
+        ("Here's how the vote will work", "curiosity_gap"),
         ("Minister resigns after vote!", "exclamation"),
         ("SHOCKING result in Ohio election count", "all_caps"),
         ("Senator slams rivals over budget plan", "loaded_words"),
@@ -198,6 +225,8 @@ def test_form_rules_catch(text: str, problem: str) -> None:
         "US trade gap hits record in 2004",
         "Shares in Krispy Kreme fall 14%",
         "Evil Dead director Sam Raimi tops box office",  # a name is not a loaded word
+        "Senate asks why budget talks failed",  # a question word inside is no gap
+        "Howard wins Australian election",
     ],
 )
 def test_form_rules_pass_neutral_headlines(text: str) -> None:

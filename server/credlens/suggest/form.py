@@ -48,6 +48,8 @@ def form_problems(text: str) -> list[str]:
         problems.append("cut_off")
     if R.LISTICLE.search(text):
         problems.append("listicle")
+    if R.CURIOSITY_GAP.search(text):
+        problems.append("curiosity_gap")
     if R.CLICKBAIT_PHRASES.search(text):
         problems.append("clickbait_phrase")
     # Names are exempt ("Evil Dead", "Savage Garden"): lower-case words count, and the first

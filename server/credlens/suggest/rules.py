@@ -128,6 +128,16 @@ LISTICLE = patterns.compile(
     r"struggles|gifs|tweets|words|quotes|places|songs|movies|films|books|hacks)\b",
     ignorecase=True,
 )
+#: A curiosity gap: a headline that opens on a question word or a pointer and withholds the
+#: answer ("Why Russia won't save Iran", "How the Fed lost control", "Here's what we know").
+#: The "forward reference" of Blom & Hansen (2015, "Click bait: Forward-reference as lure in
+#: online news headlines", Journal of Pragmatics 76); the issue names these forms. A question
+#: word later in the title is fine ("Senate asks why budget failed").
+CURIOSITY_GAP = patterns.compile(
+    r"^\W*(?:why|how|what|who|whom|whose|when|where|which|this is|these are|here'?s|here is|"
+    r"here are|meet the|the truth about|the reason|everything we know)\b",
+    ignorecase=True,
+)
 #: Loaded, sensational words that a neutral headline avoids (tabloid verbs of conflict,
 #: intensifiers, emotive adjectives, name calling). Hand-picked; words that neutral reports
 #: also use in their plain sense ("regime", "blast", "chaos", "epic", "shock") are left out:
