@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from credlens.cli import main
-from tests.conftest import SCRAPINGHUB
+from tests.conftest import SCRAPINGHUB, SHARED
 
 PAGE = (
     "<html><head><title>Storm hits coast | Daily Planet</title></head><body><article>"
@@ -68,6 +68,29 @@ def test_bench_extract_runs_on_a_few_pages() -> None:
     assert result.exit_code == 0, result.output
     assert "credlens" in result.output and "pages/s" in result.output
     assert "Metadata found" in result.output
+
+
+def test_bench_headline_neus_mode_runs_on_a_few_outlets() -> None:
+    """The NeuS mode prints ours, the kept original and the lead baseline with ROUGE, both
+    heads and the finite-verb share (spaCy from the dev extra)."""
+    neus = SHARED / "data" / "articles" / "neus_allsides_roundups" / "dev.jsonl.gz"
+    result = CliRunner().invoke(
+        main, ["bench", "headline", "--neus", "--neus-data", str(neus), "--limit", "6"]
+    )
+    assert result.exit_code == 0, result.output
+    for text in ("ours (as served)", "original kept", "lead cut to 12", "less loaded"):
+        assert text in result.output
+    assert "(dev extra)" not in result.output
+
+
+def test_bench_headline_measures_finite_verbs_on_a_few_articles() -> None:
+    bbc = SHARED / "data" / "labels" / "bbc_news_headlines" / "dev.jsonl"
+    result = CliRunner().invoke(
+        main,
+        ["bench", "headline", "--data", str(bbc), "--limit", "4", "--examples", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Finite main verb" in result.output and "ours (" in result.output
 
 
 def test_help_explains_commands() -> None:

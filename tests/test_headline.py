@@ -154,7 +154,7 @@ def test_question_curiosity_listicle_and_second_person_originals_are_always_rewr
     for page in [p for p in pages if p.scoring.supported][:8]:
         article = msgspec.structs.replace(page.article, title=title)
         h = suggest(article, page.scoring, model)
-        assert h.method != "kept_original", (title, page.article.url)
+        assert h.method != "kept_original", (title, page.article.title)
         assert h.text and h.text != title
         assert not unfaithful(h.text, page.article)
 

@@ -58,7 +58,7 @@ def _serving_modules() -> Iterator[str]:
 
 
 def _compiled() -> list[tuple[str, object]]:
-    found = []
+    found: list[tuple[str, object]] = []
     for name in _serving_modules():
         module = importlib.import_module(name)
         for attr, value in vars(module).items():

@@ -148,12 +148,18 @@ def prepare(request: AnalyzeRequest) -> Prepared:
 
 
 def suggest(
-    scorer: Scorer, article: Article, scoring: Scoring, title_clickbait: float | None = None
+    scorer: Scorer,
+    article: Article,
+    scoring: Scoring,
+    title_clickbait: float | None = None,
+    title_propaganda: float | None = None,
 ) -> SuggestedHeadline:
-    """The suggested headline from the scorer's answer (its sentences, embeddings and
-    clickbait head); ``title_clickbait`` defaults to the scored title's."""
+    """The suggested headline from the scorer's answer (its sentences, embeddings, clickbait
+    and propaganda heads); the title's probabilities default to the scored title's."""
     if title_clickbait is None:
         title_clickbait = scoring.headline.clickbait_probability
+    if title_propaganda is None:
+        title_propaganda = scoring.title_propaganda
     return suggest_headline(
         article,
         scoring.sentences,
@@ -161,6 +167,7 @@ def suggest(
         supported=scoring.supported,
         clickbait=scorer.clickbait,
         title_clickbait=title_clickbait,
+        title_propaganda=title_propaganda,
     )
 
 

@@ -64,19 +64,50 @@ def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
     help="Dev rows to run: the tuning part (70%), the held-out part (30%) or all.",
 )
 @click.option("--limit", type=int, help="Only the first N articles (quick checks).")
-@click.option("--examples", default=0, show_default=True, help="Print N suggestions.")
+@click.option(
+    "--examples", default=0, show_default=True, help="Print N suggestions (a seeded sample)."
+)
 @pages_option(
     "Where `bench model`'s 1,000-word article comes from (timed alone; skipped if absent).",
     name="--long-article",
     must_exist=False,
 )
+@click.option(
+    "--neus",
+    is_flag=True,
+    help="NeuS mode: outlet headline + lead → the AllSides editors' neutral title (ours vs "
+    "keeping the original vs the lead cut to 12 words; --split eval is the authors' val split, "
+    "tune their train split).",
+)
+@click.option(
+    "--neus-data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("../shared/data/articles/neus_allsides_roundups/dev.jsonl.gz"),
+    show_default=True,
+    help="The NeuS roundups (JSON lines, gzip).",
+)
 def bench_headline(
-    data: Path, bundle: Path, split: str, limit: int | None, examples: int, long_article: Path
+    data: Path,
+    bundle: Path,
+    split: str,
+    limit: int | None,
+    examples: int,
+    long_article: Path,
+    neus: bool,
+    neus_data: Path,
 ) -> None:
     """Suggested headlines generated from the body alone vs the real ones: ROUGE-1/ROUGE-L F
     for ours and two baselines (first sentence cut to 12 words, sentence closest to the
     centroid), clickbait probability of ours and of the originals, how often the original is
-    kept, and the time headline + summary add to scoring per 1,000 words."""
+    kept, the share with a finite main verb (spaCy, dev extra), and the time headline +
+    summary add to scoring per 1,000 words. With --neus: the NeuS neutral-title task."""
+    if neus:
+        from credlens_bench.neus import run_neus_bench
+
+        if not neus_data.exists():
+            raise click.BadParameter(f"{neus_data} does not exist", param_hint="--neus-data")
+        run_neus_bench(neus_data, bundle, split=split, limit=limit, examples=examples)
+        return
     from credlens_bench.headline import run_headline_bench
 
     run_headline_bench(

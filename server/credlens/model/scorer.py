@@ -43,6 +43,8 @@ class Scoring:
     """The sentences scored, in article order (at most the bundle's ``max_sentences``)."""
     embeddings: npt.NDArray[np.float32] | None
     """One L2-normalised row per sentence (encoder bundles only)."""
+    title_propaganda: float | None = None
+    """The propaganda head's probability for the title read as a sentence (None: no title)."""
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
@@ -112,8 +114,12 @@ class Scorer:
 
     def clickbait(self, texts: list[str]) -> list[float]:
         """Probability that each headline is clickbait."""
+        return self.probabilities(texts, "clickbait")
+
+    def probabilities(self, texts: list[str], signal: str) -> list[float]:
+        """One signal's probability for each text (``clickbait``, ``propaganda``...)."""
         logits, _ = self.run(texts)
-        return [float(p) for p in _sigmoid(logits[:, self._columns["clickbait"]])]
+        return [float(p) for p in _sigmoid(logits[:, self._columns[signal]])]
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32] | None:
         """Sentence embeddings (L2-normalised rows), or None for bundles without an encoder."""
@@ -139,6 +145,7 @@ class Scorer:
             if self._levels[name] == "sentence"
         }
         clickbait = float(_sigmoid(logits[n, self._columns["clickbait"]])) if title else None
+        loaded = float(_sigmoid(logits[n, self._columns["propaganda"]])) if title else None
         # Article-level heads are linear on the mean embedding: their logit is the mean of
         # the sentences' logits.
         per_article = {
@@ -159,4 +166,5 @@ class Scorer:
             headline=HeadlineSignals(clickbait_probability=clickbait),
             sentences=sentences,
             embeddings=embeddings[:n] if embeddings is not None else None,
+            title_propaganda=loaded,
         )

@@ -66,8 +66,14 @@ class KeepDecision:
     reason: str
 
 
-def keep_decision(title: str | None, article_text: str, clickbait: float | None) -> KeepDecision:
-    """Whether the original headline is already neutral and informative enough to keep."""
+def keep_decision(
+    title: str | None,
+    article_text: str,
+    clickbait: float | None,
+    propaganda: float | None = None,
+) -> KeepDecision:
+    """Whether the original headline is already neutral and informative enough to keep.
+    ``propaganda``: the scorer's propaganda probability for the title (None: not judged)."""
     if not title or not title.strip():
         return KeepDecision(False, "no_title")
     title = squash(title)
@@ -78,6 +84,8 @@ def keep_decision(title: str | None, article_text: str, clickbait: float | None)
         return KeepDecision(False, "too_few_words")
     if clickbait is None or clickbait >= R.KEEP_MAX_CLICKBAIT:
         return KeepDecision(False, "clickbait")
+    if propaganda is not None and propaganda >= R.KEEP_MAX_PROPAGANDA:
+        return KeepDecision(False, "loaded")
     if support(title, article_text) < R.KEEP_MIN_SUPPORT:
         return KeepDecision(False, "not_informative")
     return KeepDecision(True, "neutral_informative")
@@ -179,13 +187,15 @@ def suggest_headline(
     supported: bool,
     clickbait: ClickbaitJudge,
     title_clickbait: float | None = None,
+    title_propaganda: float | None = None,
 ) -> SuggestedHeadline:
     """A neutral, informative headline for ``article``; ``method`` says how it was made.
 
     ``sentences`` and ``embeddings`` are the scorer's (the text is split here when there are
     no sentences; TF-IDF stands in for missing embeddings). ``supported``: the article is in
     a language the rules and the clickbait head know (English). ``clickbait`` judges cuts;
-    ``title_clickbait`` is its probability for the title when the scorer already has it."""
+    ``title_clickbait`` is its probability for the title when the scorer already has it;
+    ``title_propaganda`` the propaganda head's (a loaded original is never kept)."""
     text = article.text or "\n\n".join(article.paragraphs)
     sentences = list(sentences) or split_sentences(text)
     title = squash(article.title) if article.title else None
@@ -197,7 +207,7 @@ def suggest_headline(
     if title:
         if title_clickbait is None:
             title_clickbait = clickbait([title])[0]
-        if keep_decision(title, text, title_clickbait).keep:
+        if keep_decision(title, text, title_clickbait, title_propaganda).keep:
             return SuggestedHeadline(text=title, method="kept_original")
     options = candidates(sentences, rank_candidates(sentences, embeddings))
     if not options:
@@ -216,6 +226,7 @@ def suggest_headline(
         and title_clickbait is not None
         and title_clickbait < best_p
         and not form_problems(title)
+        and (title_propaganda is None or title_propaganda < R.KEEP_MAX_PROPAGANDA)
     ):
         # An original that is well formed and less clickbait than anything we can offer stays.
         return SuggestedHeadline(text=title, method="kept_original")

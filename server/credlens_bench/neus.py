@@ -1,0 +1,163 @@
+"""``credlens bench headline --neus``: from an outlet's headline and lead, the neutral headline.
+
+Data: ``neus_allsides_roundups`` (NeuS, Lee et al., NAACL 2022): for one story, the left,
+centre and right outlets' headlines and the leads AllSides shows, and the neutral title AllSides
+editors wrote for the story. Each outlet headline + lead is one page (title = the outlet's
+headline, text = its lead), run through the scorer and the headline suggestion as served.
+In the same run, three headlines per page:
+
+- **ours**: the suggestion as served (it may keep the original: ``kept_original``);
+- **original**: the outlet's headline kept as it is;
+- **lead-12**: the lead's first sentence cut to 12 words.
+
+Each is scored with ROUGE-1/ROUGE-L F against the AllSides title, with the scorer's propaganda
+head (as a sentence) and clickbait head (as a headline), and, where the dev extra is installed,
+for a finite main verb (``fluency``). "Less loaded" compares the larger of the two heads'
+probabilities: ours must be strictly below the original's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from credlens.model import Scorer, load_bundle
+from credlens.pipeline import suggest
+from credlens.schemas import Article
+from credlens.text import split_sentences
+from credlens_bench import fluency
+from credlens_bench.headline import lead_baseline
+from credlens_bench.rouge import rouge1_f, rougel_f
+
+#: ``--split`` of the BBC mode → the authors' NeuS split (``val`` is the one reported).
+SPLITS = {"eval": ("val",), "tune": ("train",), "all": ("train", "val")}
+HEADLINES = ("ours", "original", "lead12")
+
+
+@dataclass
+class Page:
+    story: str
+    neutral: str
+    texts: dict[str, str]
+    method: str
+    propaganda: dict[str, float] = field(default_factory=dict)
+    clickbait: dict[str, float] = field(default_factory=dict)
+    finite: dict[str, bool] = field(default_factory=dict)
+
+    def loaded(self, name: str) -> float:
+        return max(self.propaganda[name], self.clickbait[name])
+
+
+def load_pages(path: Path, splits: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """(story id, neutral title, outlet headline, lead) for every outlet of the splits."""
+    out: list[tuple[str, str, str, str]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["split"] not in splits:
+                continue
+            out.extend(
+                (str(r["id"]), str(r["title"]), str(s["title"]), str(s["lead"]))
+                for s in r["sources"]
+                if s.get("title") and s.get("lead")
+            )
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+
+def evaluate(
+    scorer: Scorer, rows: list[tuple[str, str, str, str]], progress: Progress
+) -> list[Page]:
+    columns = {s.name: s.column for s in scorer.manifest.signals}
+    pages: list[Page] = []
+    task = progress.add_task("NeuS pages", total=len(rows))
+    for story, neutral, title, lead in rows:
+        article = Article(title=title, text=lead)
+        scoring = scorer.score(article)
+        ours = suggest(scorer, article, scoring)
+        sentences = scoring.sentences or split_sentences(lead)
+        texts = {"ours": ours.text, "original": title, "lead12": lead_baseline(sentences)}
+        page = Page(story, neutral, texts, ours.method)
+        logits, _ = scorer.run([texts[h] for h in HEADLINES])
+        for k, name in enumerate(HEADLINES):
+            page.propaganda[name] = float(_sigmoid(logits[k, columns["propaganda"]]))
+            page.clickbait[name] = float(_sigmoid(logits[k, columns["clickbait"]]))
+        pages.append(page)
+        progress.advance(task)
+    verbs = fluency.finite_verbs([p.texts[h] for p in pages for h in HEADLINES])
+    if verbs is not None:
+        for i, p in enumerate(pages):
+            p.finite = dict(zip(HEADLINES, verbs[3 * i : 3 * i + 3], strict=True))
+    return pages
+
+
+def _mean(values: list[float]) -> float:
+    return float(statistics.fmean(values)) if values else float("nan")
+
+
+def report(pages: list[Page], console: Console, examples: int) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    table = Table(
+        title=f"NeuS: against the AllSides neutral title ({len(pages)} outlet headlines + leads)"
+    )
+    for col in ("headline", "ROUGE-1 F", "ROUGE-L F", "propaganda p", "clickbait p", "finite verb"):
+        table.add_column(col, justify="left" if col == "headline" else "right")
+    labels = {"ours": "ours (as served)", "original": "original kept", "lead12": "lead cut to 12"}
+    for name in HEADLINES:
+        r1 = _mean([rouge1_f(p.texts[name], p.neutral) for p in pages])
+        rl = _mean([rougel_f(p.texts[name], p.neutral) for p in pages])
+        prop = _mean([p.propaganda[name] for p in pages])
+        cb = _mean([p.clickbait[name] for p in pages])
+        finite = [float(p.finite[name]) for p in pages if p.finite]
+        verb = f"{_mean(finite):.3f}" if finite else "(dev extra)"
+        figures |= {f"{name}_rouge1": r1, f"{name}_rougel": rl, f"{name}_propaganda": prop}
+        figures |= {f"{name}_clickbait": cb}
+        if finite:
+            figures[f"{name}_finite_verb"] = _mean(finite)
+        table.add_row(labels[name], f"{r1:.4f}", f"{rl:.4f}", f"{prop:.3f}", f"{cb:.3f}", verb)
+    console.print(table)
+    less = _mean([float(p.loaded("ours") < p.loaded("original")) for p in pages])
+    not_more = _mean([float(p.loaded("ours") <= p.loaded("original")) for p in pages])
+    kept = _mean([float(p.method == "kept_original") for p in pages])
+    figures |= {"ours_less_loaded": less, "ours_not_more_loaded": not_more, "kept": kept}
+    methods: dict[str, int] = {}
+    for p in pages:
+        methods[p.method] = methods.get(p.method, 0) + 1
+    console.print(
+        f"ours less loaded than the original (max of propaganda, clickbait strictly lower): "
+        f"[bold]{less:.3f}[/] (target ≥ 0.90); not more loaded: {not_more:.3f}; original kept "
+        f"{kept:.3f}; methods {dict(sorted(methods.items()))}"
+    )
+    for p in random.Random(0).sample(pages, min(examples, len(pages))):
+        console.print(
+            f"[dim]{p.story}[/] {p.texts['original']!r}\n  ours ({p.method}): "
+            f"{p.texts['ours']!r}\n  AllSides: {p.neutral!r}"
+        )
+    return figures
+
+
+def run_neus_bench(
+    data: Path, bundle: Path, *, split: str = "eval", limit: int | None = None, examples: int = 0
+) -> dict[str, float]:
+    console = Console(width=None if sys.stdout.isatty() else 150)
+    rows = load_pages(data, SPLITS[split])
+    if limit is not None:
+        rows = rows[:limit]
+    scorer = load_bundle(bundle, threads=1)
+    console.print(f"{len(rows)} outlet headlines from {data}, bundle {scorer.info.name}")
+    with Progress(console=console, transient=True) as progress:
+        pages = evaluate(scorer, rows, progress)
+    return report(pages, console, examples)
