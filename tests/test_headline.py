@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credlens import pipeline
+from credlens import patterns, pipeline
 from credlens.model import Scorer, Scoring, load_bundle
 from credlens.schemas import Article, SuggestedHeadline
 from credlens.suggest import rules as R
@@ -26,6 +26,7 @@ from credlens.suggest.headline import (
     suggest_headline,
     support,
 )
+from credlens.suggest.tokens import WORD, squash, words
 from credlens.text import split_sentences
 from credlens_bench.headline import centroid_baseline, lead_baseline, split_of
 from credlens_bench.rouge import lcs_length, rouge1_f, rougel_f
@@ -542,3 +543,21 @@ def test_the_title_leaves_the_body_scoring_alone(
     assert body_only.sentences == page.scoring.sentences
     assert body_only.embeddings is not None and page.scoring.embeddings is not None
     np.testing.assert_allclose(body_only.embeddings, page.scoring.embeddings, atol=1e-5)
+
+
+# Characters this Python's Unicode tables have not assigned (Cn) are left out: RE2 may know
+# newer ones (U+31350, Unicode 15) that str.isalnum of Python 3.11 (Unicode 14) does not.
+_ASSIGNED = st.characters(codec="utf-8", exclude_categories=("Cn",))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ASSIGNED, max_size=80) | st.text("ab1 '’.-é½²\u0301", max_size=40))
+def test_words_are_the_word_patterns_matches(text: str) -> None:
+    """``words`` (a linear scan) and the WORD pattern it documents agree on any text."""
+    assert words(text) == [w.lower() for w in WORD.findall(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_squash_is_whitespace_runs_as_one_space(text: str) -> None:
+    assert squash(text) == patterns.compile(r"\s+").sub(" ", text).strip()

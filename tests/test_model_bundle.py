@@ -240,12 +240,13 @@ def test_serving_imports_no_training_dependency() -> None:
         "from credlens.model import load_bundle\n"
         "from credlens.settings import DEFAULT_BUNDLE\n"
         "from credlens.extract import extract\n"
+        "from credlens import pipeline\n"
         "s = load_bundle(DEFAULT_BUNDLE)\n"
         "a = extract('<html><body><article><p>' + 'The council met on Monday and voted. ' * 30"
         " + '</p></article></body></html>')\n"
         "assert s.score(a).scores is not None\n"
         "heavy = {'torch', 'sklearn', 'skl2onnx', 'onnx', 'transformers',"
-        " 'sentence_transformers', 'scipy', 'models'}\n"
+        " 'sentence_transformers', 'scipy', 'models', 'spacy', 'thinc'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
     out = subprocess.run(

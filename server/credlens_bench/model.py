@@ -82,6 +82,20 @@ def _worker_ours(bundle: str, article: dict[str, str], repeats: int) -> dict[str
         t = time.perf_counter()
         result = scorer.score(a, article["url"])
         score_ms.append((time.perf_counter() - t) * 1000)
+    # Headline + summary on top of scoring, as the pipeline runs them; the body alone makes
+    # the headline be generated (with its title the original may be kept, which is cheaper).
+    rss_scored = max(rss_loaded, _rss_mb())
+    from credlens.pipeline import suggest
+    from credlens.suggest.summary import summarize
+
+    suggest_ms = []
+    body = Article(text=article["text"])
+    scored_body = scorer.score(body, article["url"])
+    for _ in range(repeats):
+        t = time.perf_counter()
+        suggest(scorer, body, scored_body)
+        summarize(body, scored_body.sentences, scored_body.embeddings)
+        suggest_ms.append((time.perf_counter() - t) * 1000)
     rows = [*result.sentences, article["title"]]
     for _ in range(repeats if scorer.embed(["probe"]) is not None else 0):
         t = time.perf_counter()
@@ -92,10 +106,12 @@ def _worker_ours(bundle: str, article: dict[str, str], repeats: int) -> dict[str
         "session_s": t_session,
         "load_s": t_load,
         "rss_start_mb": rss0,
-        "rss_mb": max(rss_loaded, _rss_mb()),
+        "rss_mb": rss_scored,
         "score_ms": statistics.median(score_ms),
         "score_p90_ms": sorted(score_ms)[int(0.9 * (len(score_ms) - 1))],
         "encode_ms": statistics.median(embed_ms) if embed_ms else None,
+        "suggest_ms": statistics.median(suggest_ms),
+        "rss_suggest_mb": _rss_mb(),
         "sentences": result.sentences,
         "tokens": sum(len(s.split()) for s in result.sentences),
         "scores": None
@@ -192,12 +208,14 @@ def run_model_bench(bundle: Path, data: Path, repeats: int, torch_peer: bool) ->
     lines: list[tuple[str, float | None, str, float | None]] = [
         ("median score time (ms)", ours["score_ms"], "≤ 100", None),
         ("p90 score time (ms)", ours["score_p90_ms"], "", None),
+        ("headline + summary on top (ms)", ours["suggest_ms"], "≤ 20", None),
         ("median encode, same sentences (ms)", ours["encode_ms"], "", p.get("encode_ms")),
         ("score vs torch encode alone (ms)", ours["score_ms"], "", p.get("encode_ms")),
         ("import of the runtime (s)", ours["import_s"], "", p.get("import_s")),
         ("session load (s)", ours["session_s"], "≤ 0.5", None),
         ("bundle load with all checks (s)", ours["load_s"], "", p.get("load_s")),
         ("RSS with the model loaded (MB)", ours["rss_mb"], "≤ 250", p.get("rss_mb")),
+        ("RSS with headline + summary too (MB)", ours["rss_suggest_mb"], "", None),
     ]
     for measure, mine, target, theirs in lines:
         digits = 3 if measure.endswith("(s)") else (0 if "MB" in measure else 1)

@@ -10,10 +10,36 @@ and whether its subject is plural.
 
 from __future__ import annotations
 
-from lemminflect import getInflection, getLemma
+import importlib.abc
+import importlib.machinery
+import sys
+from collections.abc import Sequence
+from types import ModuleType
 
 from credlens.suggest import rules as R
 from credlens.suggest.tokens import bare
+
+
+class _WithoutSpacy(importlib.abc.MetaPathFinder):
+    """lemminflect's ``__init__`` imports spaCy whenever it is installed (to register token
+    extensions we never use). The dev extra installs spaCy for the benchmarks' tagger, and
+    importing it cost serving 2.7 s and 300 MB per process; so spaCy is not found while
+    lemminflect loads (unless something already imported it, e.g. a benchmark)."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname == "spacy":
+            raise ImportError("spaCy is not imported by serving")
+        return None
+
+
+_finder = _WithoutSpacy()
+sys.meta_path.insert(0, _finder)
+try:
+    from lemminflect import getInflection, getLemma
+finally:
+    sys.meta_path.remove(_finder)
 
 #: The participles of the irregular verbs taken for verbs ("risen", "taken", "cut"). Built at
 #: import, which loads lemminflect's lexicon (~0.4 s) then rather than on the first request.

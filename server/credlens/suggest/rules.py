@@ -185,7 +185,7 @@ DANGLING_OPENING = patterns.compile(
 )
 #: Person pronouns that need a name before them in the same sentence to make sense alone.
 #: Possessives are left out: they usually point within the sentence ("Fares keep their level").
-PERSON_PRONOUN = patterns.compile(r"(?:he|she|they|him|them)", ignorecase=True)
+PERSON_PRONOUNS = wordset("he she they him them")
 #: A sentence that opens with a quotation, or is mostly quoted speech.
 QUOTE_OPENING = patterns.compile(r"^\s*[\"“‘'«„]")
 QUOTED_SPAN = patterns.compile(r"[\"“«„][^\"”»“]*[\"”»]")

@@ -27,7 +27,7 @@ def _pronoun_before_name(sentence: str) -> bool:
     for i, token in enumerate(sentence.split()):
         if i > 0 and token[:1].isupper():
             return False
-        if R.PERSON_PRONOUN.fullmatch(token.strip(",.;:!?\"'“”‘’()")):
+        if token.strip(",.;:!?\"'“”‘’()").lower() in R.PERSON_PRONOUNS:
             return True
     return False
 
@@ -78,11 +78,12 @@ def select_sentences(
     if n == 0 or count <= 0:
         return []
     base = centrality(vectors) + position_weight / (1.0 + np.arange(n))
+    normal = [_normal(s) for s in sentences]
     # Exact repeats (a standfirst repeated as the first paragraph) never count twice.
     first_of: dict[str, int] = {}
     for i in range(n):
-        first_of.setdefault(_normal(sentences[i]), i)
-    unique = [i for i in range(n) if first_of[_normal(sentences[i])] == i]
+        first_of.setdefault(normal[i], i)
+    unique = [i for i in range(n) if first_of[normal[i]] == i]
     eligible = [i for i in unique if ineligible_reason(sentences[i]) is None]
     # Short articles: relax to anything that is not boilerplate or a fragment, then anything.
     if len(eligible) < min(count, n):
@@ -99,7 +100,7 @@ def select_sentences(
     while len(chosen) < count:
         best, best_value = -1, -np.inf
         for i in eligible:
-            if i in chosen or _normal(sentences[i]) in seen:
+            if i in chosen or normal[i] in seen:
                 continue
             redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
             if redundancy >= R.DUPLICATE_COSINE:
@@ -110,7 +111,7 @@ def select_sentences(
         if best < 0:
             break
         chosen.append(best)
-        seen.add(_normal(sentences[best]))
+        seen.add(normal[best])
     return sorted(chosen)
 
 
