@@ -10,17 +10,16 @@ from __future__ import annotations
 import gzip
 import json
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from credlens.extract import extract
+from credlens_bench import console as bench_console
 from credlens_bench.metric import PageScore, bootstrap_f1_std, score_page, summarize
 
 Extractor = Callable[[str, str], str]
@@ -133,7 +132,7 @@ def run_extract_bench(
     data: Path, peers: list[str], *, passes: int = 1, limit: int | None = None, worst: int = 0
 ) -> list[Result]:
     # Piped output keeps whole columns (rich would otherwise assume 80 and truncate names).
-    console = Console(width=None if sys.stdout.isatty() else 150)
+    console = bench_console()
     unknown = [p for p in peers if p not in PEERS]
     if unknown:
         raise SystemExit(f"unknown peer(s): {', '.join(unknown)}; choose from {', '.join(PEERS)}")

@@ -23,7 +23,6 @@ import hashlib
 import json
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from credlens.pipeline import suggest
 from credlens.schemas import Article
 from credlens.suggest.salience import centrality, sentence_vectors
 from credlens.suggest.summary import summarize
+from credlens_bench import console as bench_console
 from credlens_bench import fluency
 from credlens_bench.rouge import rouge1_f, rougel_f
 
@@ -281,8 +281,7 @@ def run_headline_bench(
     examples: int = 0,
     long_article: Path | None = None,
 ) -> dict[str, dict[str, float]]:
-    # Piped output keeps whole columns (rich would otherwise assume 80 and wrap the tables).
-    console = Console(width=None if sys.stdout.isatty() else 150)
+    console = bench_console()
     rows = load_rows(data)
     if split != "all":
         rows = [r for r in rows if split_of(r["id"]) == split]

@@ -22,7 +22,6 @@ import gzip
 import json
 import random
 import statistics
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from credlens.model import Scorer, load_bundle
 from credlens.pipeline import suggest
 from credlens.schemas import Article
 from credlens.text import split_sentences
+from credlens_bench import console as bench_console
 from credlens_bench import fluency
 from credlens_bench.headline import lead_baseline
 from credlens_bench.rouge import rouge1_f, rougel_f
@@ -152,7 +152,7 @@ def report(pages: list[Page], console: Console, examples: int) -> dict[str, floa
 def run_neus_bench(
     data: Path, bundle: Path, *, split: str = "eval", limit: int | None = None, examples: int = 0
 ) -> dict[str, float]:
-    console = Console(width=None if sys.stdout.isatty() else 150)
+    console = bench_console()
     rows = load_pages(data, SPLITS[split])
     if limit is not None:
         rows = rows[:limit]
