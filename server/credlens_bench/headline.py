@@ -115,8 +115,8 @@ def evaluate(scorer: Scorer, rows: list[dict[str, str]], progress: Progress) -> 
         added_ms = (time.perf_counter() - t) * 1000
         # The same article with its headline: only the title's clickbait probability differs
         # from the body-only scoring, so it is computed alone rather than re-scoring.
-        original_cb = scorer.clickbait([r["title"]])[0]
-        original_loaded = scorer.probabilities([r["title"]], "propaganda")[0]
+        heads = scorer.probabilities([r["title"]], "clickbait", "propaganda")
+        original_cb, original_loaded = heads["clickbait"][0], heads["propaganda"][0]
         titled = Article(title=r["title"], text=r["text"])
         with_title = suggest(scorer, titled, scoring, original_cb, original_loaded)
         out.append(

@@ -25,7 +25,6 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -74,14 +73,9 @@ def load_pages(path: Path, splits: tuple[str, ...]) -> list[tuple[str, str, str,
     return out
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-x)))
-
-
 def evaluate(
     scorer: Scorer, rows: list[tuple[str, str, str, str]], progress: Progress
 ) -> list[Page]:
-    columns = {s.name: s.column for s in scorer.manifest.signals}
     pages: list[Page] = []
     task = progress.add_task("NeuS pages", total=len(rows))
     for story, neutral, title, lead in rows:
@@ -91,10 +85,9 @@ def evaluate(
         sentences = scoring.sentences or split_sentences(lead)
         texts = {"ours": ours.text, "original": title, "lead12": lead_baseline(sentences)}
         page = Page(story, neutral, texts, ours.method)
-        logits, _ = scorer.run([texts[h] for h in HEADLINES])
-        for k, name in enumerate(HEADLINES):
-            page.propaganda[name] = float(_sigmoid(logits[k, columns["propaganda"]]))
-            page.clickbait[name] = float(_sigmoid(logits[k, columns["clickbait"]]))
+        heads = scorer.probabilities([texts[h] for h in HEADLINES], "propaganda", "clickbait")
+        page.propaganda = dict(zip(HEADLINES, heads["propaganda"], strict=True))
+        page.clickbait = dict(zip(HEADLINES, heads["clickbait"], strict=True))
         pages.append(page)
         progress.advance(task)
     verbs = fluency.finite_verbs([p.texts[h] for p in pages for h in HEADLINES])

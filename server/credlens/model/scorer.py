@@ -114,12 +114,13 @@ class Scorer:
 
     def clickbait(self, texts: list[str]) -> list[float]:
         """Probability that each headline is clickbait."""
-        return self.probabilities(texts, "clickbait")
+        return self.probabilities(texts, "clickbait")["clickbait"]
 
-    def probabilities(self, texts: list[str], signal: str) -> list[float]:
-        """One signal's probability for each text (``clickbait``, ``propaganda``...)."""
+    def probabilities(self, texts: list[str], *signals: str) -> dict[str, list[float]]:
+        """Each named signal's probability for each text (``clickbait``, ``propaganda``...),
+        from one run of the graph."""
         logits, _ = self.run(texts)
-        return [float(p) for p in _sigmoid(logits[:, self._columns[signal]])]
+        return {s: [float(p) for p in _sigmoid(logits[:, self._columns[s]])] for s in signals}
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32] | None:
         """Sentence embeddings (L2-normalised rows), or None for bundles without an encoder."""
