@@ -40,8 +40,9 @@ def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: in
 @click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
 @click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
 def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
-    """Scoring cost of a 1,000-word article on one thread: median time, session load, RSS,
-    and the same sentences through the sentence-transformers PyTorch encoder as a ratio."""
+    """Scoring cost of a 1,000-word article on one thread: median time, the headline + summary
+    time on top, session load, RSS, and the same sentences through the sentence-transformers
+    PyTorch encoder as a ratio."""
     from credlens_bench.model import run_model_bench
 
     run_model_bench(bundle, data, repeats, not no_torch)
