@@ -1,8 +1,11 @@
 """Headline tense: find a sentence's main verb and put it the way headlines say it.
 
 ``compress`` calls ``headline_tense`` on the tokens of a sentence once the asides are gone:
-present tense for past events ("has risen" → "rises"), "to" for the future ("will sell" →
-"to sell"), passives and perfects without their auxiliaries ("has been fined" → "fined").
+present tense for past events and perfects ("has risen" → "rises"), passives in the present
+with a finite auxiliary ("has been fined" → "is fined"), the future as written ("will sell").
+Headlinese without the auxiliary ("to sell", "fined") was tried: on the BBC tuning part spaCy
+found a finite main verb in 78.7% of suggestions with it and 92.3% without, at 0.005 less
+ROUGE-1 (0.2316 → 0.2268, `credlens bench headline --split tune`).
 Verb forms (lemma, past, participle, third person) come from lemminflect's English lexicon;
 what is left here is the part no library does without a tagger: which word is the main verb,
 and whether its subject is plural.
@@ -121,16 +124,22 @@ def main_verb(tokens: list[str], start: int = 1) -> int | None:
     return None
 
 
-def _is_pronoun(token: str) -> bool:
-    """A personal pronoun: "they to seek" is no headline, "Rank to sell" is."""
-    return bare(token) in R.PRONOUNS
+def _present_be(auxiliary: str, subject: list[str]) -> str:
+    """The present of "be" for a passive's past auxiliary: its own number, else the subject's."""
+    if auxiliary in ("has", "was"):
+        return "is"
+    if auxiliary in ("have", "were"):
+        return "are"
+    return "are" if subject_is_plural(subject) else "is"
 
 
 def headline_tense(tokens: list[str]) -> tuple[list[str], int | None]:
-    """Headline grammar for the main verb: present tense for past events ("Dollar hits"),
-    "to" for the future ("Rank to sell", from "is to"/"will"), passives and perfects without
-    their auxiliaries ("has been fined" → "fined", "have risen" → "rise"). Returns the tokens
-    and the index of the main verb (None when there is none to be found)."""
+    """Headline grammar for the main verb: present tense for past events ("Dollar hits") and
+    perfects ("have risen" → "rise"), passives in the present with their finite auxiliary
+    ("has been fined" → "is fined"), the future as written ("will sell", "is to sell").
+    Headlinese "Rank to sell" / "Yukos fined" has no finite verb: a reader (and a tagger)
+    parses it as a fragment. Returns the tokens and the index of the main verb (None when
+    there is none to be found)."""
     v = main_verb(tokens)
     if v is None or bare(tokens[v - 1]) in ("to", "not"):
         return tokens, v
@@ -141,15 +150,13 @@ def headline_tense(tokens: list[str]) -> tuple[list[str], int | None]:
     nxt = bare(tokens[v + 1]) if v + 1 < len(tokens) else ""
     after = bare(tokens[v + 2]) if v + 2 < len(tokens) else ""
     out = list(tokens)
-    if word in ("is", "are") and nxt in ("to", "set", "due", "expected", "likely", "about"):
-        del out[v]
-    elif word == "will" and nxt and nxt not in R.NEGATIONS and not _is_pronoun(tokens[v - 1]):
-        out[v] = "to"
-    elif word in ("has", "have", "had", "was", "were", "is", "are") and nxt == "been":
+    if word in ("is", "are", "will"):
+        pass  # "Rank is to sell", "Austria will turn": the finite auxiliary stays
+    elif word in ("has", "have", "had", "was", "were") and nxt == "been":
         if v + 2 < len(tokens) and is_participle(after):
-            del out[v : v + 2]  # passive: "has been fined" → "fined"
+            out[v : v + 2] = [_present_be(word, tokens[:v])]  # "has been fined" → "is fined"
     elif word in ("was", "were") and is_participle(nxt):
-        del out[v]  # passive: "was named" → "named"
+        out[v] = _present_be(word, tokens[:v])  # passive: "was named" → "is named"
     elif word in ("has", "have", "had") and is_participle(nxt):
         # Perfect: "has won" → "wins", "have risen" → "rise".
         del out[v]

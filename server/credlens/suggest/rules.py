@@ -236,8 +236,6 @@ VERB_ADVERBS = wordset(
     "also already still now just reportedly officially finally formally recently "
     "previously once again"
 )
-#: Personal pronouns (a subject "will" does not turn into "to" after).
-PRONOUNS = wordset("he she it they we i")
 #: Nouns that are plural without an "s" ("Police say", "Staff strike").
 PLURAL_HEADS = wordset("people police children men women staff cattle")
 
