@@ -93,6 +93,19 @@ def test_bench_headline_measures_finite_verbs_on_a_few_articles() -> None:
     assert "Finite main verb" in result.output and "ours (" in result.output
 
 
+def test_bench_model_times_a_baseline_bundle_in_alternating_rounds() -> None:
+    """Two rounds each of the default bundle and the TF-IDF swap bundle as the baseline: both
+    sides' per-round times and their ratio are printed (no figure is asserted)."""
+    models = Path(__file__).resolve().parents[1] / "models"
+    bundles = ["--bundle", str(models / "credlens-default")]
+    bundles += ["--baseline", str(models / "credlens-tfidf-small")]
+    args = ["bench", "model", "--no-torch", "--repeats", "2", "--rounds", "2", *bundles]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "2 alternating rounds" in result.output
+    assert "median of the rounds' ratios" in result.output
+
+
 def test_help_explains_commands() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0

@@ -170,17 +170,49 @@ def _spawn(args: list[str], payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def run_model_bench(bundle: Path, data: Path, repeats: int, torch_peer: bool) -> dict[str, Any]:
+#: Per-round figures that are reported as their median over rounds.
+_TIMINGS = ("score_ms", "score_p90_ms", "encode_ms", "suggest_ms")
+
+
+def _over_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first round's figures, with each timing replaced by its median over the rounds."""
+    out = dict(runs[0])
+    for key in _TIMINGS:
+        values = [r[key] for r in runs if r[key] is not None]
+        out[key] = statistics.median(values) if values else None
+    return out
+
+
+def run_model_bench(
+    bundle: Path,
+    data: Path,
+    repeats: int,
+    torch_peer: bool,
+    *,
+    baseline: Path | None = None,
+    rounds: int = 1,
+) -> dict[str, Any]:
     # Wide enough for the table when the output is not a terminal (logs, CI).
     console = Console(width=max(Console().width, 120))
     article = bench_article(data)
     console.print(
         f"article: {article['title']!r} ({article['url']}), {len(article['text'].split())} words"
     )
-    with console.status("scoring with the ONNX bundle (fresh process, 1 thread)..."):
-        ours = _spawn(
-            ["--worker", "ours", "--bundle", str(bundle), "--repeats", str(repeats)], article
-        )
+    runs: list[dict[str, Any]] = []
+    base_runs: list[dict[str, Any]] = []
+    for k in range(max(rounds, 1)):
+        # Alternating rounds: a machine that slows down for a while slows both sides.
+        for side, path, into in ((bundle.name, bundle, runs), ("baseline", baseline, base_runs)):
+            if path is None:
+                continue
+            with console.status(f"round {k + 1}: scoring with {side} (fresh process, 1 thread)..."):
+                into.append(
+                    _spawn(
+                        ["--worker", "ours", "--bundle", str(path), "--repeats", str(repeats)],
+                        article,
+                    )
+                )
+    ours = _over_rounds(runs)
     peer = None
     if torch_peer:
         try:
@@ -230,10 +262,36 @@ def run_model_bench(bundle: Path, data: Path, repeats: int, torch_peer: bool) ->
     console.print(f"{len(ours['sentences'])} sentences + title; scores {ours['scores']}.")
     if peer:
         console.print(
-            "Ours encodes with the bundle's graph (credlens-default: 4 int8 layers), one sentence "
-            "per run; torch runs all 6 fp32 layers of all-MiniLM-L6-v2 in batches of 32."
+            "Ours encodes with the bundle's graph (its card says how many int8 layers), one "
+            "sentence per run; torch runs all 6 fp32 layers of all-MiniLM-L6-v2 in batches of 32."
         )
-    return {"ours": ours, "torch": peer}
+    base = None
+    if base_runs:
+        assert baseline is not None
+        base = _over_rounds(base_runs)
+        ratios = [r["score_ms"] / b["score_ms"] for r, b in zip(runs, base_runs, strict=True)]
+        versus = Table(
+            title=f"{bundle.name} vs baseline {baseline}, {len(runs)} alternating rounds"
+        )
+        for col in ("measure", bundle.name, "baseline", "ours / baseline"):
+            versus.add_column(col, justify="left" if col == "measure" else "right")
+        versus.add_row(
+            "median score time per round (ms)",
+            " ".join(f"{r['score_ms']:.1f}" for r in runs),
+            " ".join(f"{b['score_ms']:.1f}" for b in base_runs),
+            " ".join(f"{x:.2f}" for x in ratios),
+        )
+        versus.add_row(
+            "median over rounds (ms)",
+            f"{ours['score_ms']:.1f}",
+            f"{base['score_ms']:.1f}",
+            f"{statistics.median(ratios):.2f}× (median of the rounds' ratios)",
+        )
+        versus.add_row(
+            "RSS with the model loaded (MB)", f"{ours['rss_mb']:.0f}", f"{base['rss_mb']:.0f}", ""
+        )
+        console.print(versus)
+    return {"ours": ours, "torch": peer, "baseline": base}
 
 
 def _main() -> None:

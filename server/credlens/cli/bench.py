@@ -39,13 +39,27 @@ def bench_extract(data: Path, vs: str, passes: int, limit: int | None, worst: in
 @pages_option("Where the 1,000-word English article is taken from (Scrapinghub layout).")
 @click.option("--repeats", default=20, show_default=True, help="Timed scoring runs.")
 @click.option("--no-torch", is_flag=True, help="Skip the sentence-transformers (torch) peer.")
-def bench_model(bundle: Path, data: Path, repeats: int, no_torch: bool) -> None:
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Another bundle (e.g. the previous release) timed in alternation with --bundle.",
+)
+@click.option(
+    "--rounds",
+    default=1,
+    show_default=True,
+    help="Fresh-process rounds per bundle (alternating with --baseline); medians over rounds.",
+)
+def bench_model(
+    bundle: Path, data: Path, repeats: int, no_torch: bool, baseline: Path | None, rounds: int
+) -> None:
     """Scoring cost of a 1,000-word article on one thread: median time, the headline + summary
     time on top, session load, RSS, and the same sentences through the sentence-transformers
-    PyTorch encoder as a ratio."""
+    PyTorch encoder as a ratio. With --baseline, another bundle's scoring time in alternating
+    rounds and the ratio (this is how to compare releases on a machine whose speed drifts)."""
     from credlens_bench.model import run_model_bench
 
-    run_model_bench(bundle, data, repeats, not no_torch)
+    run_model_bench(bundle, data, repeats, not no_torch, baseline=baseline, rounds=rounds)
 
 
 @bench.command("headline")
