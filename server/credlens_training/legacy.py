@@ -136,18 +136,3 @@ def head_weights(root: Path) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.fl
     graph = onnx.load(str(root / "model.onnx")).graph
     init: dict[str, Any] = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
     return init["signal_weights"], init["signal_bias"]
-
-
-def embeddings(root: Path, texts: list[str]) -> npt.NDArray[np.float32]:
-    """The format-1 graph's own embeddings of ``texts`` (one text per run, as it served)."""
-    import onnxruntime as ort
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
-    session = ort.InferenceSession(str(root / "model.onnx"), providers=["CPUExecutionProvider"])
-    rows = []
-    for enc in tokenizer.encode_batch(texts):
-        ids = np.asarray([enc.ids], dtype=np.int64)
-        out = session.run(["embeddings"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        rows.append(np.asarray(out[0][0], dtype=np.float32))
-    return np.stack(rows)

@@ -193,14 +193,13 @@ def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> Non
     from rich.table import Table
 
     from credlens_training import articles as A
-    from credlens_training.encoder import CACHE
+    from credlens_training.encoder import CACHE, embed
     from credlens_training.evaluate import (
         bundle_outputs,
         evaluate_articles,
         legacy_scores,
         summarize_scores,
     )
-    from credlens_training.legacy import embeddings
 
     if not (root / "allsides_baly2020").is_dir():
         raise click.ClickException(f"{root}: no allsides_baly2020 folder (../shared/data/articles)")
@@ -210,8 +209,9 @@ def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> Non
     ours = evaluate_articles(arts, out, scorer.manifest.scores, scorer.sources, progress=click.echo)
     columns = [(f"{scorer.info.name} {scorer.info.version}", ours)]
     if baseline is not None:
+        graph, tokenizer = baseline / "model.onnx", baseline / "tokenizer.json"
         name, old = legacy_scores(
-            baseline, arts, out, index, emb, lambda t: embeddings(baseline, t)
+            baseline, arts, out, index, emb, lambda t: embed(graph, tokenizer, t, desc="baseline")
         )
         columns.insert(0, (f"{name} (baseline)", summarize_scores(arts, old)))
     console = Console(width=max(Console().width, 140))
