@@ -34,7 +34,12 @@ def export_encoder(out: Path, layers: int) -> None:
     from transformers import AutoModel
 
     torch.manual_seed(0)
-    model = AutoModel.from_pretrained(str(minilm_dir()))
+    # Eager attention and no attention mask inside the encoder: serving runs one unpadded text
+    # per call, so the mask is all ones and its broadcast/where ops (185 of 498 graph nodes)
+    # only cost time. The 3-layer graph alone, runs interleaved over the 1,000-word article:
+    # 91.9 ms with them, 83.8 ms without; embeddings equal to 1.4e-5. The mask still weights
+    # the mean pooling.
+    model = AutoModel.from_pretrained(str(minilm_dir()), attn_implementation="eager")
     model.eval()
     # Fewer layers buy latency (see MODEL_CARD.md); the heads are trained on this truncated
     # encoder's own output, so they never see a mismatch.
@@ -47,7 +52,8 @@ def export_encoder(out: Path, layers: int) -> None:
             self.inner = inner
 
         def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-            hidden = self.inner(input_ids=ids, attention_mask=mask).last_hidden_state
+            types = torch.zeros_like(ids)
+            hidden = self.inner(input_ids=ids, token_type_ids=types).last_hidden_state
             m = mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, dim=-1)
