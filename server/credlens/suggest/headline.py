@@ -60,6 +60,11 @@ def support(headline: str, article_text: str) -> float:
     return sum(1 for w in content if w in body or w[:5] in stems) / len(content)
 
 
+def loaded(propaganda: float | None) -> bool:
+    """Whether the propaganda head calls a title loaded (None: not judged, so not loaded)."""
+    return propaganda is not None and propaganda >= R.KEEP_MAX_PROPAGANDA
+
+
 @dataclass(frozen=True)
 class KeepDecision:
     keep: bool
@@ -84,7 +89,7 @@ def keep_decision(
         return KeepDecision(False, "too_few_words")
     if clickbait is None or clickbait >= R.KEEP_MAX_CLICKBAIT:
         return KeepDecision(False, "clickbait")
-    if propaganda is not None and propaganda >= R.KEEP_MAX_PROPAGANDA:
+    if loaded(propaganda):
         return KeepDecision(False, "loaded")
     if support(title, article_text) < R.KEEP_MIN_SUPPORT:
         return KeepDecision(False, "not_informative")
@@ -226,7 +231,7 @@ def suggest_headline(
         and title_clickbait is not None
         and title_clickbait < best_p
         and not form_problems(title)
-        and (title_propaganda is None or title_propaganda < R.KEEP_MAX_PROPAGANDA)
+        and not loaded(title_propaganda)
     ):
         # An original that is well formed and less clickbait than anything we can offer stays.
         return SuggestedHeadline(text=title, method="kept_original")
