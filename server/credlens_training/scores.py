@@ -460,16 +460,22 @@ CONFIDENCE = 0.05
 MIN_SUPPORT = 30
 
 
-def _precision_bound(y: FloatArray, groups: npt.NDArray[np.int64], hit: Any) -> float:
-    """The CONFIDENCE quantile of precision over BOOTSTRAP resamples of the groups (seeded)."""
-    n_groups = int(groups.max()) + 1
+def _resamples(n_groups: int) -> npt.NDArray[np.int64]:
+    """BOOTSTRAP seeded resamples of ``n_groups`` groups: how often each is drawn, per row."""
     rng = np.random.default_rng(SEED)
-    draws = np.stack(
+    return np.stack(
         [
             np.bincount(rng.integers(0, n_groups, n_groups), minlength=n_groups)
             for _ in range(BOOTSTRAP)
         ]
     )
+
+
+def _precision_bound(
+    y: FloatArray, groups: npt.NDArray[np.int64], hit: Any, draws: npt.NDArray[np.int64]
+) -> float:
+    """The CONFIDENCE quantile of precision over the resampled groups ``draws``."""
+    n_groups = draws.shape[1]
     positives = np.bincount(groups[hit], weights=y[hit], minlength=n_groups)
     shown = np.bincount(groups[hit], minlength=n_groups)
     precision = (draws @ positives) / np.maximum(draws @ shown, 1)
@@ -505,11 +511,12 @@ def sentence_thresholds(
         half = np.asarray([hashlib.sha256(g.encode()).digest()[0] % 2 for g in groups])
         choose, check = ev & (half == 0), ev & (half == 1)
         chosen_groups = np.unique(np.asarray(groups)[choose], return_inverse=True)[1]
+        draws = _resamples(int(chosen_groups.max()) + 1)
         t = 0.99
         for cand in np.round(np.arange(0.5, 0.995, 0.01), 2):
             hit = p[choose] >= cand
             if hit.sum() >= MIN_SUPPORT and (
-                _precision_bound(y[choose], chosen_groups, hit) >= EVIDENCE_PRECISION
+                _precision_bound(y[choose], chosen_groups, hit, draws) >= EVIDENCE_PRECISION
             ):
                 t = float(cand)
                 break
