@@ -131,7 +131,6 @@ def measure(name: str, fn: Extractor, pages: list[Page], passes: int, progress: 
 def run_extract_bench(
     data: Path, peers: list[str], *, passes: int = 1, limit: int | None = None, worst: int = 0
 ) -> list[Result]:
-    # Piped output keeps whole columns (rich would otherwise assume 80 and truncate names).
     console = bench_console()
     unknown = [p for p in peers if p not in PEERS]
     if unknown:

@@ -148,7 +148,8 @@ def evaluate(scorer: Scorer, rows: list[dict[str, str]], progress: Progress) -> 
     return out
 
 
-def _mean(values: list[float]) -> float:
+def mean(values: list[float]) -> float:
+    """The mean, NaN for none (a split with no rows)."""
     return float(statistics.fmean(values)) if values else float("nan")
 
 
@@ -172,8 +173,8 @@ def report(rows: list[Row], console: Console) -> dict[str, dict[str, float]]:
     ):
         cells = []
         for name, rs in parts:
-            r1 = _mean([rouge1_f(getattr(r, attr), r.title) for r in rs])
-            rl = _mean([rougel_f(getattr(r, attr), r.title) for r in rs])
+            r1 = mean([rouge1_f(getattr(r, attr), r.title) for r in rs])
+            rl = mean([rougel_f(getattr(r, attr), r.title) for r in rs])
             figures.setdefault(name, {})[f"{attr}_rouge1"] = r1
             figures[name][f"{attr}_rougel"] = rl
             cells += [f"{r1:.4f}", f"{rl:.4f}"]
@@ -186,24 +187,24 @@ def report(rows: list[Row], console: Console) -> dict[str, dict[str, float]]:
         table.add_column(f"{name} (n={len(rs)})", justify="right")
 
     def share(rs: list[Row], attr: str, margin: float = 0.0) -> float:
-        return _mean([float(getattr(r, attr) > r.cb_original + margin) for r in rs])
+        return mean([float(getattr(r, attr) > r.cb_original + margin) for r in rs])
 
     measures: list[tuple[str, Callable[[list[Row]], float]]] = [
-        ("mean, original headlines", lambda rs: _mean([r.cb_original for r in rs])),
-        ("as served (with the title): mean", lambda rs: _mean([r.cb_with_title for r in rs])),
+        ("mean, original headlines", lambda rs: mean([r.cb_original for r in rs])),
+        ("as served (with the title): mean", lambda rs: mean([r.cb_with_title for r in rs])),
         ("as served: share > original (strict)", lambda rs: share(rs, "cb_with_title")),
         (
             f"as served: share > original + {CLICKBAIT_MARGIN}",
             lambda rs: share(rs, "cb_with_title", CLICKBAIT_MARGIN),
         ),
-        ("as served: original kept", lambda rs: _mean([float(r.kept) for r in rs])),
-        ("body alone: mean", lambda rs: _mean([r.cb_ours for r in rs])),
+        ("as served: original kept", lambda rs: mean([float(r.kept) for r in rs])),
+        ("body alone: mean", lambda rs: mean([r.cb_ours for r in rs])),
         ("body alone: share > original (strict)", lambda rs: share(rs, "cb_ours")),
         (
             f"body alone: share > original + {CLICKBAIT_MARGIN}",
             lambda rs: share(rs, "cb_ours", CLICKBAIT_MARGIN),
         ),
-        ("body alone: share ≥ 0.5", lambda rs: _mean([float(r.cb_ours >= 0.5) for r in rs])),
+        ("body alone: share ≥ 0.5", lambda rs: mean([float(r.cb_ours >= 0.5) for r in rs])),
     ]
     for label, fn in measures:
         values = [fn(rs) for _, rs in parts]
@@ -218,7 +219,7 @@ def report(rows: list[Row], console: Console) -> dict[str, dict[str, float]]:
         for name, rs in parts:
             table.add_column(f"{name} (n={len(rs)})", justify="right")
         for k, label in enumerate(("ours, body alone", "real headlines", "lead cut to 12")):
-            values = [_mean([float(r.finite[k]) for r in rs if r.finite]) for _, rs in parts]
+            values = [mean([float(r.finite[k]) for r in rs if r.finite]) for _, rs in parts]
             for (name, _), v in zip(parts, values, strict=True):
                 figures[name][f"finite verb: {label}"] = v
             table.add_row(label, *[f"{v:.3f}" for v in values])

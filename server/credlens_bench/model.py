@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
+
+from credlens_bench import console as bench_console
 
 WORDS = 1000
 
@@ -192,8 +193,7 @@ def run_model_bench(
     baseline: Path | None = None,
     rounds: int = 1,
 ) -> dict[str, Any]:
-    # Wide enough for the table when the output is not a terminal (logs, CI).
-    console = Console(width=max(Console().width, 120))
+    console = bench_console()
     article = bench_article(data)
     console.print(
         f"article: {article['title']!r} ({article['url']}), {len(article['text'].split())} words"

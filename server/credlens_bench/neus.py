@@ -21,7 +21,6 @@ from __future__ import annotations
 import gzip
 import json
 import random
-import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from credlens.schemas import Article
 from credlens.text import split_sentences
 from credlens_bench import console as bench_console
 from credlens_bench import fluency
-from credlens_bench.headline import lead_baseline
+from credlens_bench.headline import lead_baseline, mean
 from credlens_bench.rouge import rouge1_f, rougel_f
 
 #: ``--split`` of the BBC mode → the authors' NeuS split (``val`` is the one reported).
@@ -97,10 +96,6 @@ def evaluate(
     return pages
 
 
-def _mean(values: list[float]) -> float:
-    return float(statistics.fmean(values)) if values else float("nan")
-
-
 def report(pages: list[Page], console: Console, examples: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     table = Table(
@@ -110,21 +105,21 @@ def report(pages: list[Page], console: Console, examples: int) -> dict[str, floa
         table.add_column(col, justify="left" if col == "headline" else "right")
     labels = {"ours": "ours (as served)", "original": "original kept", "lead12": "lead cut to 12"}
     for name in HEADLINES:
-        r1 = _mean([rouge1_f(p.texts[name], p.neutral) for p in pages])
-        rl = _mean([rougel_f(p.texts[name], p.neutral) for p in pages])
-        prop = _mean([p.propaganda[name] for p in pages])
-        cb = _mean([p.clickbait[name] for p in pages])
+        r1 = mean([rouge1_f(p.texts[name], p.neutral) for p in pages])
+        rl = mean([rougel_f(p.texts[name], p.neutral) for p in pages])
+        prop = mean([p.propaganda[name] for p in pages])
+        cb = mean([p.clickbait[name] for p in pages])
         finite = [float(p.finite[name]) for p in pages if p.finite]
-        verb = f"{_mean(finite):.3f}" if finite else "(dev extra)"
+        verb = f"{mean(finite):.3f}" if finite else "(dev extra)"
         figures |= {f"{name}_rouge1": r1, f"{name}_rougel": rl, f"{name}_propaganda": prop}
         figures |= {f"{name}_clickbait": cb}
         if finite:
-            figures[f"{name}_finite_verb"] = _mean(finite)
+            figures[f"{name}_finite_verb"] = mean(finite)
         table.add_row(labels[name], f"{r1:.4f}", f"{rl:.4f}", f"{prop:.3f}", f"{cb:.3f}", verb)
     console.print(table)
-    less = _mean([float(p.loaded("ours") < p.loaded("original")) for p in pages])
-    not_more = _mean([float(p.loaded("ours") <= p.loaded("original")) for p in pages])
-    kept = _mean([float(p.method == "kept_original") for p in pages])
+    less = mean([float(p.loaded("ours") < p.loaded("original")) for p in pages])
+    not_more = mean([float(p.loaded("ours") <= p.loaded("original")) for p in pages])
+    kept = mean([float(p.method == "kept_original") for p in pages])
     figures |= {"ours_less_loaded": less, "ours_not_more_loaded": not_more, "kept": kept}
     methods: dict[str, int] = {}
     for p in pages:
