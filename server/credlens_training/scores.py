@@ -483,29 +483,28 @@ def _precision_bound(
 
 
 def sentence_thresholds(
-    tasks: dict[str, Any], feats: Any, c: float
+    tasks: dict[str, Any], feats: Any, c: float, fold_feats: Sequence[Any] | None = None
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Per evidence label: the lowest probability from which held-out sentences carry the label
     with precision >= EVIDENCE_PRECISION at the bootstrap bound (chosen on half the groups of
-    out-of-fold predictions), and the precision, recall and count at it on the other half."""
+    out-of-fold predictions), and the precision, recall and count at it on the other half.
+    ``fold_feats[k]``, when given, gives fold ``k``'s features (a fine-tuned encoder's)."""
     import hashlib
 
-    from sklearn.model_selection import StratifiedGroupKFold
-
+    from credlens_training.data import folds
     from credlens_training.heads import fit_head as fit_sentence_head
 
     thresholds: dict[str, float] = {}
     report: dict[str, dict[str, float]] = {}
     for label in EVIDENCE_LABELS:
         ex = tasks[label]
-        X = feats([e.text for e in ex])
+        texts = [e.text for e in ex]
         y = np.asarray([e.label for e in ex])
         w = np.asarray([e.weight for e in ex])
         groups = [e.group for e in ex]
         p = np.zeros(len(y))
-        for tr, te in StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED).split(
-            X, y, groups
-        ):
+        for k, (tr, te) in enumerate(folds(ex)):
+            X = (feats if fold_feats is None else fold_feats[k])(texts)
             p[te] = fit_sentence_head(X[tr], y[tr], w[tr], c).predict_proba(X[te])[:, 1]
         ev = np.asarray([e.evaluate for e in ex])
         half = np.asarray([hashlib.sha256(g.encode()).digest()[0] % 2 for g in groups])

@@ -111,7 +111,8 @@ def evaluate(
     bundle: Path, labels: Path, pages: Path, articles_dir: Path | None, baseline: Path | None
 ) -> None:
     """Per learned signal, on 5 seeded held-out folds of the dev data: accuracy, macro-F1
-    and AUC of the bundle's heads (refitted per fold on its embeddings) and of a TF-IDF +
+    and AUC of the bundle's heads (refitted per fold on its embeddings; for a fine-tuned
+    encoder, on those of its top layer fine-tuned again without the fold) and of a TF-IDF +
     logistic-regression baseline on the same folds; per dataset for opinion.
 
     Then, on the real pages: the AUC with which objectivity and the average rank news pages
@@ -169,7 +170,22 @@ def evaluate(
 
     labels = labels.resolve()
     tasks = {name: load(labels) for name, load in D.SENTENCE_TASKS.items()}
-    result = evaluate_all(tasks, embed, progress=lambda n: click.echo(f"evaluating {n}..."))
+    fold_embed = None
+    tuning = scorer.manifest.evaluation.get("fine_tuning")
+    if isinstance(tuning, dict):
+        # Heads refitted on this bundle's embeddings would be scored on rows its encoder
+        # learned from: the layer is fine-tuned again inside each fold, as the build did.
+        from credlens_training.finetune import fine_tune
+
+        click.echo(
+            "The encoder's top layer is fine-tuned on these tasks: it is fine-tuned again "
+            "inside each fold (reused from models/.cache after `make model`, otherwise about "
+            "25 minutes on 2 cores)."
+        )
+        _, fold_embed = fine_tune(tasks, int(tuning["layers"]), click.echo)
+    result = evaluate_all(
+        tasks, embed, progress=lambda n: click.echo(f"evaluating {n}..."), fold_embed=fold_embed
+    )
     table = Table(title=f"{scorer.info.name} {scorer.info.version} vs TF-IDF + LR baseline")
     for h in TABLE_HEADER:
         table.add_column(h, justify="right" if h not in ("signal", "level", "data") else "left")
