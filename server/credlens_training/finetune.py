@@ -236,8 +236,9 @@ def settings(layers: int) -> dict[str, Any]:
         "layers": layers,
         "what": (
             f"layer {layers} of {layers} fine-tuned (multi-task, one linear head per sentence "
-            f"task, {EPOCHS} epoch(s), AdamW lr {LAYER_LR:g}, batch {BATCH}, at most "
-            f"{ROWS_CAP} rows per task, seed {SEED}); the lower layers and token embeddings "
+            f"task, {EPOCHS} epoch{'s' if EPOCHS > 1 else ''}, AdamW lr {LAYER_LR:g}, "
+            f"batch {BATCH}, at most {ROWS_CAP} rows per task, seed {SEED}); the lower layers "
+            "and token embeddings "
             "are MiniLM's"
         ),
     }
