@@ -191,7 +191,7 @@ class Tuner:
                     z, y_all[b], weight=w_all[b]
                 )
                 opt.zero_grad()
-                loss.backward()  # type: ignore[no-untyped-call]
+                torch.autograd.backward(loss)
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
                 sched.step()

@@ -182,7 +182,12 @@ def evaluate(
             "inside each fold (reused from models/.cache after `make model`, otherwise about "
             "25 minutes on 2 cores)."
         )
-        _, fold_embed = fine_tune(tasks, int(tuning["layers"]), click.echo)
+        try:
+            _, fold_embed = fine_tune(tasks, int(tuning["layers"]), click.echo)
+        except ImportError as exc:
+            raise click.ClickException(
+                f"fine-tuning needs the train extra's torch: pip install -e '.[train]' ({exc})"
+            ) from exc
     result = evaluate_all(
         tasks, embed, progress=lambda n: click.echo(f"evaluating {n}..."), fold_embed=fold_embed
     )
