@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,6 +208,18 @@ def folds(examples: Sequence[Example]) -> list[Fold]:
     groups = [e.group for e in examples]
     splitter = StratifiedGroupKFold(FOLDS, shuffle=True, random_state=SEED)
     return list(splitter.split(np.zeros(len(y)), y, groups))
+
+
+def fold_features(
+    texts: Sequence[str],
+    embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
+    fold_embed: Sequence[Callable[[Sequence[str]], npt.NDArray[np.float32]]] | None,
+) -> list[npt.NDArray[np.float32]]:
+    """Per fold, the features of ``texts``: ``embed``'s, computed once, or each fold's own
+    (``fold_embed[k]``: an encoder fine-tuned on fold ``k``'s training rows only)."""
+    if fold_embed is None:
+        return [embed(texts)] * FOLDS
+    return [fold(texts) for fold in fold_embed]
 
 
 SENTENCE_TASKS = {

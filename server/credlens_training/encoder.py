@@ -12,10 +12,13 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import torch
 
 CACHE = Path(__file__).resolve().parents[2] / "models" / ".cache"
 #: Tokens per sentence; longer sentences are truncated (one in ~200 news sentences).
@@ -57,10 +60,7 @@ def export_encoder(out: Path, layers: int, top: dict[str, Any] | None = None) ->
 
         def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             types = torch.zeros_like(ids)
-            hidden = self.inner(input_ids=ids, token_type_ids=types).last_hidden_state
-            m = mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=-1)
+            return pool(self.inner(input_ids=ids, token_type_ids=types).last_hidden_state, mask)
 
     fp32 = out.with_suffix(".fp32.onnx")
     ids = torch.ones(2, 16, dtype=torch.long)
@@ -91,6 +91,16 @@ def export_encoder(out: Path, layers: int, top: dict[str, Any] | None = None) ->
         weight_type=QuantType.QInt8,
     )
     fp32.unlink()
+
+
+def pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The graph's pooling: the mean of the token states under ``mask``, L2-normalised (the
+    fine-tuning trains through the same function)."""
+    import torch
+
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, dim=-1)
 
 
 def write_tokenizer(out: Path) -> None:

@@ -55,8 +55,8 @@ def evaluate_sentence_task(
     ev = np.asarray([e.evaluate for e in examples])
     p_model = np.zeros(len(y))
     p_base = np.zeros(len(y))
-    for k, (train, test) in enumerate(D.folds(examples)):
-        X = (embed if fold_embed is None else fold_embed[k])(texts)
+    features = D.fold_features(texts, embed, fold_embed)
+    for X, (train, test) in zip(features, D.folds(examples), strict=True):
         head = fit_head(X[train], y[train], w[train], EMBEDDING_C)
         p_model[test] = head.predict_proba(X[test])[:, 1]
         vec = tfidf()

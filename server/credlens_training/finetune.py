@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens_training import data as D
-from credlens_training.encoder import CACHE, MAX_TOKENS, minilm_dir
+from credlens_training.encoder import CACHE, MAX_TOKENS, minilm_dir, pool
 from credlens_training.heads import EMBEDDING_C, SEED, fit_head
 
 FloatArray = npt.NDArray[np.float32]
@@ -99,7 +99,7 @@ class Tuner:
                 for r, i in enumerate(batch):
                     self.states[self.offsets[i] : self.offsets[i + 1]] = states[r, : self.lens[i]]
                 top = self.top(h, attention_mask=_extended(mask))
-                self.frozen[batch] = _pool(top, mask).numpy()
+                self.frozen[batch] = pool(top, mask).numpy()
 
     def _batches(self, rows: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
         """Rows sorted by length, cut where a batch would pass TOKEN_BUDGET padded tokens."""
@@ -188,7 +188,7 @@ class Tuner:
             rng.shuffle(batches)
             for b in progress(batches, "fine-tuning"):
                 x, mask = self._gather(t_all[b])
-                logits = head(SCALE * _pool(layer(x, attention_mask=_extended(mask)), mask))
+                logits = head(SCALE * pool(layer(x, attention_mask=_extended(mask)), mask))
                 z = logits.gather(1, torch.from_numpy(k_all[b])[:, None])[:, 0]
                 loss = torch.nn.functional.binary_cross_entropy_with_logits(
                     z, y_all[b], weight=w_all[b]
@@ -211,7 +211,7 @@ class Tuner:
         with torch.inference_mode():
             for b in progress(self._batches(np.arange(len(self.index))), "embedding"):
                 x, mask = self._gather(b)
-                out[b] = _pool(layer(x, attention_mask=_extended(mask)), mask).numpy()
+                out[b] = pool(layer(x, attention_mask=_extended(mask)), mask).numpy()
         return out
 
     def features(self, matrix: FloatArray) -> Embed:
@@ -223,10 +223,10 @@ class Tuner:
         return embed
 
     def key(self) -> str:
-        """What a run's result depends on: the texts, labels, weights, folds and settings."""
-        h = hashlib.sha256(
-            repr((LAYER_LR, HEAD_LR, EPOCHS, BATCH, WARMUP, ROWS_CAP, SCALE, SEED)).encode()
-        )
+        """What a run's result depends on: the texts, labels, weights, folds, which layer is
+        trained and the settings."""
+        settings = (self.layers, MAX_TOKENS, LAYER_LR, HEAD_LR, EPOCHS, BATCH, WARMUP, ROWS_CAP)
+        h = hashlib.sha256(repr((*settings, SCALE, SEED, THREADS)).encode())
         for name in sorted(self.tasks):
             for e in self.tasks[name]:
                 h.update(f"{name}\x00{e.text}\x00{e.label}\x00{e.weight}\x00{e.group}\n".encode())
@@ -252,15 +252,6 @@ def _extended(mask: Any) -> Any:
     import torch
 
     return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
-
-
-def _pool(hidden: Any, mask: Any) -> Any:
-    """Mean over tokens, L2-normalised: the graph's pooling."""
-    import torch
-
-    m = mask.unsqueeze(-1).to(hidden.dtype)
-    pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, dim=-1)
 
 
 def fine_tune(

@@ -491,7 +491,7 @@ def sentence_thresholds(
     ``fold_feats[k]``, when given, gives fold ``k``'s features (a fine-tuned encoder's)."""
     import hashlib
 
-    from credlens_training.data import folds
+    from credlens_training.data import fold_features, folds
     from credlens_training.heads import fit_head as fit_sentence_head
 
     thresholds: dict[str, float] = {}
@@ -503,8 +503,7 @@ def sentence_thresholds(
         w = np.asarray([e.weight for e in ex])
         groups = [e.group for e in ex]
         p = np.zeros(len(y))
-        for k, (tr, te) in enumerate(folds(ex)):
-            X = (feats if fold_feats is None else fold_feats[k])(texts)
+        for X, (tr, te) in zip(fold_features(texts, feats, fold_feats), folds(ex), strict=True):
             p[te] = fit_sentence_head(X[tr], y[tr], w[tr], c).predict_proba(X[te])[:, 1]
         ev = np.asarray([e.evaluate for e in ex])
         half = np.asarray([hashlib.sha256(g.encode()).digest()[0] % 2 for g in groups])
