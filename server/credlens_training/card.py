@@ -66,8 +66,8 @@ well or better on every signal (opinion macro-F1 0.766 with 4 layers, 0.733 with
 CPU without VNNI (AVX2 only) 2.0.0's 4 layers took 137 ms and 2.1.0's 3 layers 97 ms in
 alternating rounds (`credlens bench model --baseline`); heads on layer 3 score within 0.004
 macro-F1 of layer 4 on every signal in the same check, so 2.1.0 keeps 3. The graph applies
-no attention mask (one unpadded text per run), which removed a third of its nodes. 2.2.0
-fine-tunes the third layer's weights only: its graph has 2.1.0's shape and cost.
+no attention mask (one unpadded text per run), which removed a third of its nodes. Since
+2.2.0 the third layer's weights are fine-tuned: the graph keeps 2.1.0's shape and cost.
 Sentences run one per call, so a sentence's output never depends on its neighbours (dynamic
 int8 sets activation scales per batch) and nothing is padded. At most 32 sentences are
 scored (the article features' pool).""",
@@ -110,9 +110,12 @@ def article_table(articles: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for k, v in medians.items():
+        record = v.get("accuracy_with_record")
+        # No record (NaN when built, null once read back from the manifest): a dash.
+        shown = "–" if record is None or record != record else record
         lines.append(
             f"| {k} | {v['n']} | {v['objectivity']} | {v['accuracy']} | "
-            f"{v.get('accuracy_with_record', '-')} | {v['transparency']} |"
+            f"{shown} | {v['transparency']} |"
         )
     return "\n".join(lines)
 
