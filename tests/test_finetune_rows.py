@@ -28,13 +28,8 @@ def test_cap_keeps_scored_rows_first(flags: list[bool], cap: int, data: st.DataO
         dtype=np.int64,
     )
     idx = idx[idx < len(flags)]
-    original = F.ROWS_CAP
-    F.ROWS_CAP = cap
-    try:
-        got = F._cap(examples, idx, np.random.default_rng(13))
-        again = F._cap(examples, idx, np.random.default_rng(13))
-    finally:
-        F.ROWS_CAP = original
+    got = F._cap(examples, idx, np.random.default_rng(13), cap)
+    again = F._cap(examples, idx, np.random.default_rng(13), cap)
     assert np.array_equal(got, again)
     assert len(got) == min(len(idx), cap)
     assert set(got.tolist()) <= set(idx.tolist())
@@ -47,11 +42,6 @@ def test_cap_keeps_scored_rows_first(flags: list[bool], cap: int, data: st.DataO
 def test_cap_on_opinion_like_mix() -> None:
     """4 news rows and 8 train-only rows under a cap of 6: all 4 news rows and 2 others."""
     examples = _examples([True] * 4 + [False] * 8)
-    original = F.ROWS_CAP
-    F.ROWS_CAP = 6
-    try:
-        got = F._cap(examples, np.arange(12), np.random.default_rng(0))
-    finally:
-        F.ROWS_CAP = original
+    got = F._cap(examples, np.arange(12), np.random.default_rng(0), 6)
     assert got[:4].tolist() == [0, 1, 2, 3]
     assert len(got) == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def article_table(articles: dict[str, Any]) -> str:
     for k, v in medians.items():
         record = v.get("accuracy_with_record")
         # No record (NaN when built, null once read back from the manifest): a dash.
-        shown = "–" if record is None or record != record else record
+        shown = "–" if record is None or math.isnan(record) else record
         lines.append(
             f"| {k} | {v['n']} | {v['objectivity']} | {v['accuracy']} | "
             f"{shown} | {v['transparency']} |"

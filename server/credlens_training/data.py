@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens.text import split_sentences
-from credlens_training.heads import SEED
+from credlens_training.heads import SEED, fit_head
 
 DEFAULT_LABELS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "labels"
 
@@ -220,6 +220,24 @@ def fold_features(
     if fold_embed is None:
         return [embed(texts)] * FOLDS
     return [fold(texts) for fold in fold_embed]
+
+
+def out_of_fold(
+    examples: Sequence[Example],
+    embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
+    fold_embed: Sequence[Callable[[Sequence[str]], npt.NDArray[np.float32]]] | None,
+    c: float,
+) -> npt.NDArray[np.float64]:
+    """Each example's probability from a head (``fit_head``, inverse regularisation ``c``)
+    fitted on the other folds' rows, on ``fold_features``: what evaluation and the evidence
+    thresholds score."""
+    y = np.asarray([e.label for e in examples])
+    w = np.asarray([e.weight for e in examples])
+    features = fold_features([e.text for e in examples], embed, fold_embed)
+    p = np.zeros(len(y))
+    for X, (train, test) in zip(features, folds(examples), strict=True):
+        p[test] = fit_head(X[train], y[train], w[train], c).predict_proba(X[test])[:, 1]
+    return p
 
 
 SENTENCE_TASKS = {

@@ -53,12 +53,9 @@ def evaluate_sentence_task(
     y = np.asarray([e.label for e in examples])
     w = np.asarray([e.weight for e in examples])
     ev = np.asarray([e.evaluate for e in examples])
-    p_model = np.zeros(len(y))
+    p_model = D.out_of_fold(examples, embed, fold_embed, EMBEDDING_C)
     p_base = np.zeros(len(y))
-    features = D.fold_features(texts, embed, fold_embed)
-    for X, (train, test) in zip(features, D.folds(examples), strict=True):
-        head = fit_head(X[train], y[train], w[train], EMBEDDING_C)
-        p_model[test] = head.predict_proba(X[test])[:, 1]
+    for train, test in D.folds(examples):
         vec = tfidf()
         Xt = vec.fit_transform([texts[i] for i in train])
         base = fit_head(Xt, y[train], w[train], TFIDF_C)

@@ -491,20 +491,15 @@ def sentence_thresholds(
     ``fold_feats[k]``, when given, gives fold ``k``'s features (a fine-tuned encoder's)."""
     import hashlib
 
-    from credlens_training.data import fold_features, folds
-    from credlens_training.heads import fit_head as fit_sentence_head
+    from credlens_training.data import out_of_fold
 
     thresholds: dict[str, float] = {}
     report: dict[str, dict[str, float]] = {}
     for label in EVIDENCE_LABELS:
         ex = tasks[label]
-        texts = [e.text for e in ex]
         y = np.asarray([e.label for e in ex])
-        w = np.asarray([e.weight for e in ex])
         groups = [e.group for e in ex]
-        p = np.zeros(len(y))
-        for X, (tr, te) in zip(fold_features(texts, feats, fold_feats), folds(ex), strict=True):
-            p[te] = fit_sentence_head(X[tr], y[tr], w[tr], c).predict_proba(X[te])[:, 1]
+        p = out_of_fold(ex, feats, fold_feats, c)
         ev = np.asarray([e.evaluate for e in ex])
         half = np.asarray([hashlib.sha256(g.encode()).digest()[0] % 2 for g in groups])
         choose, check = ev & (half == 0), ev & (half == 1)
