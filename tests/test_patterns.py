@@ -35,6 +35,10 @@ MEASURABLE_S = 0.0005
 #: A linear pass over 4,000 characters costs well under a millisecond; this much means a
 #: backtracking blow-up, and the large size is not even tried.
 SMALL_ALREADY_SLOW_S = 0.05
+#: The same for splitting plus per-sentence facts, which do real work per sentence: 2,000
+#: one-letter lines ("a\n" repeated) cost 0.04 s measured, so 0.05 s tripped under load.
+#: 25x that cost is still far below a quadratic blow-up's.
+SPLIT_ALREADY_SLOW_S = 1.0
 
 #: Modules that read page text (extraction, splitting, features, headline, summary): no
 #: backtracking ``re`` there.
@@ -94,9 +98,11 @@ def _cost(fn: Callable[[str], object], text: str) -> float:
     return best
 
 
-def _growth(fn: Callable[[str], object], unit: str) -> tuple[float, float]:
+def _growth(
+    fn: Callable[[str], object], unit: str, already_slow: float = SMALL_ALREADY_SLOW_S
+) -> tuple[float, float]:
     small = _cost(fn, unit * (SMALL // len(unit)))
-    if small > SMALL_ALREADY_SLOW_S:
+    if small > already_slow:
         # Super-linear for sure: do not wait for the large size (a quadratic pattern takes
         # minutes there); report an infinite ratio.
         return small, float("inf")
@@ -133,7 +139,7 @@ _alphabet = st.sampled_from([*_COMMON, "Mr", "Dr", "U.S", "said", "Capital", "é
 @given(unit=st.lists(_alphabet, min_size=1, max_size=5).map("".join))
 def test_splitting_and_sentence_facts_grow_linearly(unit: str) -> None:
     for fn in (split_sentences, lambda t: [sentence_facts(s) for s in split_sentences(t)]):
-        small, large = _growth(fn, unit)
+        small, large = _growth(fn, unit, SPLIT_ALREADY_SLOW_S)
         if large > MEASURABLE_S:
             assert large / max(small, 1e-9) <= GROWTH_BOUND, (unit, small, large)
 
