@@ -1,9 +1,13 @@
 """The fine-tuning row cap: every row the evaluation scores is trained on when they fit, the
-cap holds, and the draw is a seeded function of its input (numpy only: no train extra)."""
+cap holds, and the draw is a seeded function of its input (numpy only: no train extra). The
+heads' rows: never a proxy set's (Pang & Lee only fine-tunes the encoder)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,3 +49,35 @@ def test_cap_on_opinion_like_mix() -> None:
     got = F._cap(examples, np.arange(12), np.random.default_rng(0), 6)
     assert got[:4].tolist() == [0, 1, 2, 3]
     assert len(got) == 6
+
+
+@given(flags=st.lists(st.booleans(), max_size=60), data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_heads_never_learn_from_proxy_rows(flags: list[bool], data: st.DataObject) -> None:
+    examples = _examples(flags)
+    picked = data.draw(st.sets(st.integers(0, max(len(flags) - 1, 0)), max_size=len(flags)))
+    idx = np.asarray(sorted(i for i in picked if i < len(flags)), dtype=np.int64)
+    got = D.head_rows(examples, idx)
+    assert got.tolist() == [int(i) for i in idx if flags[i]]
+    assert D.head_rows(examples).tolist() == [i for i, f in enumerate(flags) if f]
+
+
+def test_out_of_fold_heads_ignore_proxy_rows() -> None:
+    """Proxy rows with every label flipped and ten times the weight: a head that learnt from
+    them would rank the news rows backwards; it must rank them as their own labels say."""
+    rng = np.random.default_rng(0)
+    n = 200
+    X = rng.normal(size=(2 * n, 4)).astype(np.float32)
+    label = (X[:, 0] > 0).astype(int)
+    news = [D.Example(f"n{i}", int(label[i]), "d", f"g{i}") for i in range(n)]
+    proxy = [
+        D.Example(f"p{i}", 1 - int(label[n + i]), "p", f"p{i}", 10.0, evaluate=False)
+        for i in range(n)
+    ]
+    rows = {e.text: X[i] for i, e in enumerate(news + proxy)}
+
+    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return np.stack([rows[t] for t in texts])
+
+    p = D.out_of_fold(news + proxy, embed, None, 1.0)[:n]
+    assert np.mean((p > 0.5) == label[:n]) > 0.9

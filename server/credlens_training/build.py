@@ -18,7 +18,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ from credlens_training.card import render_reliability
 from credlens_training.evaluate import evaluate_all, evaluate_articles, tfidf
 from credlens_training.finetune import fine_tune
 from credlens_training.finetune import settings as finetune_settings
-from credlens_training.heads import EMBEDDING_C, TFIDF_C, append_heads, fit_head, stack
+from credlens_training.heads import TFIDF_C, append_heads, embedding_c, fit_head, stack
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "models"
@@ -64,7 +64,7 @@ ENCODER_LAYERS = 3
 #: Sentences scored per article, from the top: the article features' pool.
 MAX_SENTENCES = POOL_SENTENCES
 GOLDEN_TOLERANCE = 2e-3
-VERSION = "2.3.0"
+VERSION = "2.4.0"
 ARTICLES = D.DEFAULT_LABELS.parent / "articles"
 
 #: Column order of signal_logits, with the level and meaning of each signal.
@@ -77,7 +77,7 @@ SIGNALS: list[tuple[str, str, str, list[str]]] = [
             "subjectivity_checkthat2025_en",
             "babe_sg2",
             "multidimnews_sentences",
-            "subj_pang_lee2004 (weight 0.3)",
+            "subj_pang_lee2004 (the encoder's fine-tuning only, weight 0.3)",
         ],
     ),
     (
@@ -147,7 +147,10 @@ USED_FOR = {
     "subjectivity_checkthat2025_en": "opinion head",
     "babe_sg2": "opinion head (label_opinion)",
     "multidimnews_sentences": "opinion head",
-    "subj_pang_lee2004": "opinion head, pre-training proxy at weight 0.3, never evaluated",
+    "subj_pang_lee2004": (
+        "the encoder's fine-tuning only (opinion task, weight 0.3): no head learns from it, "
+        "never evaluated"
+    ),
     "propaganda_ptc_semeval2020": "propaganda head",
     "persuasion_semeval2023t3_en": "persuasion head",
     "clickbait_chakraborty2016": "clickbait head",
@@ -207,15 +210,16 @@ class Corpus:
 
 
 def _heads_on(
-    corpus: Corpus, feats: Any, c: float
+    corpus: Corpus, feats: Any, c: Callable[[str], float]
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Fit the sentence and headline heads; ``feats(texts)`` gives features of texts."""
+    """Fit the sentence and headline heads; ``feats(texts)`` gives features of texts, ``c(name)``
+    each head's inverse regularisation."""
     models = []
     for name in SENTENCE_SIGNALS:
-        ex = corpus.tasks[name]
+        ex = [corpus.tasks[name][i] for i in D.head_rows(corpus.tasks[name])]
         y = np.asarray([e.label for e in ex])
         w = np.asarray([e.weight for e in ex])
-        models.append(fit_head(feats([e.text for e in ex]), y, w, c))
+        models.append(fit_head(feats([e.text for e in ex]), y, w, c(name)))
         log(f"  head {name}: {len(ex)} rows")
     return stack(models)
 
@@ -241,7 +245,11 @@ def _outputs(
 
 
 def _score_stage(
-    corpus: Corpus, out: S.Outputs, feats: Any, c: float, fold_feats: Any = None
+    corpus: Corpus,
+    out: S.Outputs,
+    feats: Any,
+    c: Callable[[str], float],
+    fold_feats: Any = None,
 ) -> tuple[Any, ScoreModels, dict[str, Any]]:
     """Article heads (fitted on every AllSides article) and the three fitted scores; the
     evidence thresholds and what the fit dropped, for the manifest."""
@@ -388,10 +396,10 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
         return np.stack([feats(a.sentences).mean(0) for a in arts])
 
     log("fitting sentence heads")
-    w, b = _heads_on(corpus, feats, EMBEDDING_C)
+    w, b = _heads_on(corpus, feats, embedding_c)
     log("fitting article heads and scores")
     out_arts = _outputs(corpus, feats, mean_feats, w, b)
-    heads, scores, fit_report = _score_stage(corpus, out_arts, feats, EMBEDDING_C, fold_feats)
+    heads, scores, fit_report = _score_stage(corpus, out_arts, feats, embedding_c, fold_feats)
     w, b = _with_article_heads(w, b, heads)
     log("evaluating (5-fold CV, model vs TF-IDF baseline; articles by outlet)")
     evaluation = evaluate_all(
@@ -479,9 +487,9 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
             [sp.csr_matrix(vec.transform(a.sentences).mean(axis=0)) for a in arts]
         ).tocsr()
 
-    w, b = _heads_on(corpus, feats, TFIDF_C)
+    w, b = _heads_on(corpus, feats, lambda _: TFIDF_C)
     out_arts = _outputs(corpus, feats, mean_feats, w, b)
-    heads, scores, _ = _score_stage(corpus, out_arts, feats, TFIDF_C)
+    heads, scores, _ = _score_stage(corpus, out_arts, feats, lambda _: TFIDF_C)
     w, b = _with_article_heads(w, b, heads)
     if out.exists():
         shutil.rmtree(out)

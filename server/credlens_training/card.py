@@ -342,9 +342,10 @@ publication date.
   outlets never seen. US politics, 2012-2020; other countries and beats are out of
   distribution.
 - Sentence labels come from annotators of news (BABE, CheckThat!, MultiDimNews, PTC,
-  SemEval-2023, PolNeAR) of several periods, plus Pang & Lee's movie reviews as a light
-  proxy; Chakraborty's clickbait labels are by publisher. English only (`limits.languages`):
-  the language is detected from the text (py3langid) and other languages are not scored.
+  SemEval-2023, PolNeAR) of several periods; Pang & Lee's movie reviews only help fine-tune
+  the encoder (no head learns from them); Chakraborty's clickbait labels are by publisher.
+  English only (`limits.languages`): the language is detected from the text (py3langid) and
+  other languages are not scored.
 - The propaganda and persuasion heads react to loaded words even in reporting; quoted or
   attributed sentences count as reported speech, unquoted paraphrase does not.
 - The outlet record is MBFC's editorial rating (a small team with its own leanings, ratings

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from credlens_training import data as D
 from credlens_training import scores as S
 from credlens_training.articles import LabelledArticle
-from credlens_training.heads import EMBEDDING_C, SEED, TFIDF_C, fit_head
+from credlens_training.heads import SEED, TFIDF_C, embedding_c, fit_head
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
@@ -53,9 +53,10 @@ def evaluate_sentence_task(
     y = np.asarray([e.label for e in examples])
     w = np.asarray([e.weight for e in examples])
     ev = np.asarray([e.evaluate for e in examples])
-    p_model = D.out_of_fold(examples, embed, fold_embed, EMBEDDING_C)
+    p_model = D.out_of_fold(examples, embed, fold_embed, embedding_c(name))
     p_base = np.zeros(len(y))
     for train, test in D.folds(examples):
+        train = D.head_rows(examples, train)
         vec = tfidf()
         Xt = vec.fit_transform([texts[i] for i in train])
         base = fit_head(Xt, y[train], w[train], TFIDF_C)
@@ -89,7 +90,7 @@ def evaluate_all(
             f"{D.FOLDS}-fold stratified CV grouped by article/outlet where known, seed {SEED}, on "
             "the dev split of each dataset (the distributed 80%); the baseline is TF-IDF word "
             "1-2-grams + logistic regression (C=1, balanced) trained on the same folds and "
-            "rows. Pang & Lee rows only ever train."
+            "rows. Pang & Lee rows only fine-tune the encoder: no head learns from them."
             + (
                 " The encoder's top layer is fine-tuned inside each fold on that fold's "
                 "training rows of every task (float32), so no head is scored on rows its "

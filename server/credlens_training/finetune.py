@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from credlens_training import data as D
 from credlens_training.encoder import CACHE, MAX_TOKENS, minilm_dir, pool
-from credlens_training.heads import EMBEDDING_C, SEED, fit_head
+from credlens_training.heads import FROZEN_C, SEED, fit_head
 
 FloatArray = npt.NDArray[np.float32]
 Embed = Callable[[Sequence[str]], FloatArray]
@@ -158,7 +158,7 @@ class Tuner:
             w = np.asarray([ex[i].weight for i in idx])
             # Warm start: the task head a frozen-encoder fit would give, so the first steps
             # move the layer towards the tasks rather than undo a random head.
-            warm = fit_head(self.frozen[t], y, w, EMBEDDING_C)
+            warm = fit_head(self.frozen[t], y, w, FROZEN_C)
             with torch.no_grad():
                 head.weight[k] = torch.from_numpy(warm.coef_[0].astype(np.float32) / SCALE)
                 head.bias[k] = float(warm.intercept_[0])
@@ -229,7 +229,8 @@ class Tuner:
         """What a run's result depends on: the texts, labels, weights, folds, which layer is
         trained and the settings."""
         settings = (self.layers, MAX_TOKENS, LAYER_LR, HEAD_LR, EPOCHS, BATCH, WARMUP, ROWS_CAP)
-        h = hashlib.sha256(repr((*settings, SCALE, SEED, THREADS, "scored rows first")).encode())
+        tags = (SCALE, SEED, THREADS, FROZEN_C, "scored rows first")
+        h = hashlib.sha256(repr((*settings, *tags)).encode())
         for name in sorted(self.tasks):
             for e in self.tasks[name]:
                 h.update(f"{name}\x00{e.text}\x00{e.label}\x00{e.weight}\x00{e.group}\n".encode())

@@ -21,7 +21,7 @@ scores the held-out fold, so every figure is on outlets the model never saw.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -483,12 +483,16 @@ def _precision_bound(
 
 
 def sentence_thresholds(
-    tasks: dict[str, Any], feats: Any, c: float, fold_feats: Sequence[Any] | None = None
+    tasks: dict[str, Any],
+    feats: Any,
+    c: Callable[[str], float],
+    fold_feats: Sequence[Any] | None = None,
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Per evidence label: the lowest probability from which held-out sentences carry the label
     with precision >= EVIDENCE_PRECISION at the bootstrap bound (chosen on half the groups of
     out-of-fold predictions), and the precision, recall and count at it on the other half.
-    ``fold_feats[k]``, when given, gives fold ``k``'s features (a fine-tuned encoder's)."""
+    ``c(label)`` is the head's inverse regularisation; ``fold_feats[k]``, when given, gives
+    fold ``k``'s features (a fine-tuned encoder's)."""
     import hashlib
 
     from credlens_training.data import out_of_fold
@@ -499,7 +503,7 @@ def sentence_thresholds(
         ex = tasks[label]
         y = np.asarray([e.label for e in ex])
         groups = [e.group for e in ex]
-        p = out_of_fold(ex, feats, fold_feats, c)
+        p = out_of_fold(ex, feats, fold_feats, c(label))
         ev = np.asarray([e.evaluate for e in ex])
         half = np.asarray([hashlib.sha256(g.encode()).digest()[0] % 2 for g in groups])
         choose, check = ev & (half == 0), ev & (half == 1)
