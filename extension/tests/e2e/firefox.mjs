@@ -18,7 +18,7 @@ const ADDON_ID = "credlens@credlens.dev";
 // A fixed internal UUID: extension pages get a known moz-extension:// origin.
 const UUID = "0d7c2b1e-credl-ens0-e2e0-firefox00001";
 const HOST = "[data-credlens-host]";
-const report = { scenarios: {}, axe: {} };
+const report = { scenarios: {}, axe: {}, navigationRetries: 0 };
 
 const browser = await puppeteer.launch({
   browser: "firefox",
@@ -71,7 +71,16 @@ async function configure(settings) {
 async function openArticle(url, state = "done") {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
-  await page.goto(url, { waitUntil: "load" });
+  try {
+    await page.goto(url, { waitUntil: "load" });
+  } catch (err) {
+    // Firefox's BiDi navigation once rejected the local test page ("Address rejected": it
+    // landed on an error page) in about 1 run in 7, before the extension did anything; the
+    // cause was not found. One retry, counted in the report so that it stays visible.
+    if (!String(err).includes("Address rejected")) throw err;
+    report.navigationRetries += 1;
+    await page.goto(url, { waitUntil: "load" });
+  }
   const loaded = Date.now();
   await until(() => page.evaluate((sel, st) => {
     const host = document.querySelector(sel);
