@@ -72,7 +72,7 @@ extension-test: $(NODE_STAMP)
 
 # --- Model ------------------------------------------------------------------------------------
 # `make model`: rebuild both bundles from ../shared/data/labels and ../shared/data/articles
-# (about 56 minutes on 2 cores from scratch, 40 of them fine-tuning the top layer; the budget is 60).
+# (52 minutes measured on 2 cores from scratch, 34 of them fine-tuning the top layer; the budget is 60).
 # torch (CPU 2.13.0) is installed first so that pip never pulls a CUDA build.
 TRAIN_STAMP := $(VENV)/.train-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 

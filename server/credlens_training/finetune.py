@@ -41,7 +41,7 @@ HEAD_LR = 1e-3
 #: Two. On fold 0 (rows capped as ``_cap`` does), against the frozen layer, macro-F1 on
 #: opinion / propaganda / persuasion / attribution: one epoch +0.007 / +0.024 / +0.009 /
 #: +0.016, two +0.003 / +0.035 / +0.030 / +0.025. The second costs about 16 minutes of
-#: `make model` (54 minutes measured with the frozen-encoder cache; the budget is 60 on 2 cores).
+#: `make model` (52 minutes measured from scratch for 2.4.0; the budget is 60 on 2 cores).
 EPOCHS = 2
 BATCH = 32
 #: Steps of linear warm-up, then linear decay to zero over the run.

@@ -180,7 +180,7 @@ def evaluate(
         click.echo(
             "The encoder's top layer is fine-tuned on these tasks: it is fine-tuned again "
             "inside each fold (reused from models/.cache after `make model`, otherwise about "
-            "40 minutes on 2 cores)."
+            "35 minutes on 2 cores)."
         )
         try:
             _, fold_embed = fine_tune(tasks, int(tuning["layers"]), click.echo)
