@@ -109,10 +109,12 @@ def pages() -> Iterator[dict[str, str]]:
     class Pages(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body = bodies.get(self.path.split("?")[0])
+            payload = body or b"not found"
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(body or b"not found")
+            self.wfile.write(payload)
 
         def log_message(self, *args: object) -> None:
             pass

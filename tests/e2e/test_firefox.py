@@ -72,8 +72,8 @@ def report(
     assert lines, f"the Firefox driver printed no report:\n{proc.stderr[-3000:]}"
     result: dict[str, Any] = json.loads(lines[-1])
     print(f"\nFirefox {result.get('version')}: page load → badge {result.get('badgeMs')} ms")
-    if result.get("navigationRetries"):
-        print(f"  navigation retried {result['navigationRetries']}x (Firefox: 'Address rejected')")
+    for retry in result.get("navigationRetries", []):
+        print(f"  navigation retried (Firefox: 'Address rejected'): {retry}")
     for name, outcome in result["scenarios"].items():
         print(f"  {'ok ' if outcome['ok'] else 'FAIL'} {name} ({outcome.get('ms', '-')} ms)")
     yield result
