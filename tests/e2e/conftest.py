@@ -5,6 +5,7 @@ extension-testing.md). Nothing leaves the machine: the browser resolves only loo
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import os
 import shutil
@@ -33,6 +34,14 @@ PAGES = {
     "bbc": "bbc.com/news/world-europe-50473792",
     "opinion": "nytimes.com/2019/11/19/opinion",
 }
+
+#: An iframe no offline browser can load (".invalid" never resolves), as news pages' ad and
+#: account frames fail offline.
+BROKEN_FRAME = '<iframe src="https://frame.invalid/" title="broken"></iframe>'
+#: Pause between the two halves of the page with BROKEN_FRAME: long enough for the frame's
+#: lookup to fail first (it fails at once offline: by hand, 1.5 s failed Firefox's navigation
+#: 3 times in 3).
+FRAME_PAGE_PAUSE_S = 1.5
 
 
 def free_port() -> int:
@@ -105,22 +114,37 @@ def pages() -> Iterator[dict[str, str]]:
     bodies["/plain.html"] = (
         b"<!doctype html><title>Home</title><h1>Welcome</h1><p>Nothing to read.</p>"
     )
+    # The BBC article's text as a plain page opening with an iframe that cannot load (a
+    # reserved, unresolvable name), sent in two halves FRAME_PAGE_PAUSE_S apart: the frame
+    # fails while the page is still loading.
+    bbc = truth[next(k for k, v in truth.items() if PAGES["bbc"] in v["url"])]["articleBody"]
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in bbc.split("\n") if p.strip())
+    bodies["/frame.html"] = (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>A news article beside a broken "
+        f"frame</title><body>{BROKEN_FRAME}<article>{paragraphs}</article></body></html>"
+    ).encode()
+    half = len(bodies["/frame.html"]) // 2
 
     class Pages(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = bodies.get(self.path.split("?")[0])
-            payload = body or b"not found"
-            self.send_response(200 if body else 404)
+            path = self.path.split("?")[0]
+            payload = bodies.get(path) or b"not found"
+            self.send_response(200 if path in bodies else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
+            if path == "/frame.html":
+                self.wfile.write(payload[:half])
+                self.wfile.flush()
+                time.sleep(FRAME_PAGE_PAUSE_S)
+                payload = payload[half:]
             self.wfile.write(payload)
 
         def log_message(self, *args: object) -> None:
             pass
 
     server, base = serve(Pages)
-    yield {name: f"{base}/{name}.html" for name in [*PAGES, "plain"]}
+    yield {name: f"{base}/{name}.html" for name in [*PAGES, "plain", "frame"]}
     server.shutdown()
 
 

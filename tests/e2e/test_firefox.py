@@ -4,7 +4,9 @@ The browser is driven over WebDriver BiDi by ``extension/tests/e2e/firefox.mjs``
 from the extension's dev dependencies), which installs the packaged Firefox add-on as a
 temporary add-on. The same core scenarios as in Chromium: the badge equals the API's average,
 the panel shows headline, scores, evidence and summary, evidence is marked in the page, the
-keyboard alone opens, reaches evidence and closes, the API-down state, hostile API text inert;
+keyboard alone opens, reaches evidence and closes, a page whose iframe cannot load (Firefox's
+BiDi then reports the navigation failed: see ``openArticle``), the API-down state, hostile API
+text inert;
 axe-core on the open panel, the options page and the history page (the articles read here).
 Screenshots go to artifacts/firefox-*.png.
 """
@@ -72,8 +74,8 @@ def report(
     assert lines, f"the Firefox driver printed no report:\n{proc.stderr[-3000:]}"
     result: dict[str, Any] = json.loads(lines[-1])
     print(f"\nFirefox {result.get('version')}: page load → badge {result.get('badgeMs')} ms")
-    for retry in result.get("navigationRetries", []):
-        print(f"  navigation retried (Firefox: 'Address rejected'): {retry}")
+    for url in result.get("frameErrors", []):
+        print(f"  {url}: an iframe's error page failed the navigation; the page itself loaded")
     for name, outcome in result["scenarios"].items():
         print(f"  {'ok ' if outcome['ok'] else 'FAIL'} {name} ({outcome.get('ms', '-')} ms)")
     yield result
@@ -84,6 +86,7 @@ def report(
     [
         "badge equals the API average; the panel explains it",
         "keyboard only: open, evidence, close",
+        "a page whose iframe cannot load gets its overlay",
         "API down shows its state",
         "hostile API text is inert",
         "options and history pages are accessible",

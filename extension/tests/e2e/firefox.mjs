@@ -18,9 +18,7 @@ const ADDON_ID = "credlens@credlens.dev";
 // A fixed internal UUID: extension pages get a known moz-extension:// origin.
 const UUID = "0d7c2b1e-credl-ens0-e2e0-firefox00001";
 const HOST = "[data-credlens-host]";
-const report = { scenarios: {}, axe: {}, navigationRetries: [] };
-/** Tries per article page load: see openArticle. */
-const NAVIGATION_ATTEMPTS = 4;
+const report = { scenarios: {}, axe: {}, frameErrors: [] };
 
 const browser = await puppeteer.launch({
   browser: "firefox",
@@ -71,26 +69,22 @@ async function configure(settings) {
 }
 
 async function openArticle(url, state = "done") {
-  let page;
-  for (let attempt = 1; ; attempt++) {
-    page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    try {
-      await page.goto(url, { waitUntil: "load" });
-      break;
-    } catch (err) {
-      // Under CPU load BiDi sometimes reports the local page's navigation as an error page
-      // it cannot name ("Address rejected", Navigate.sys.mjs) before the extension has done
-      // anything; the tab then shows the page's own URL. Seen in about 1 CI run in 7, once
-      // twice in a row; reproduced with two busy cores, where the third attempt loaded. The
-      // cause inside Firefox is not known. Retried on a fresh tab after a growing pause;
-      // each failure is recorded with the document Firefox showed and printed by the test.
-      if (!String(err).includes("Address rejected") || attempt === NAVIGATION_ATTEMPTS) throw err;
-      const shown = await page.evaluate(() => document.documentURI).catch((e) => `? ${e}`);
-      report.navigationRetries.push({ url, attempt, shown });
-      await page.close().catch(() => {});
-      await sleep(1000 * attempt);
-    }
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  try {
+    await page.goto(url, { waitUntil: "load" });
+  } catch (err) {
+    // Firefox's BiDi navigate listens to the tab's web progress, which also hears its frames:
+    // when an iframe shows an error page before the top document is interactive, the
+    // navigation fails with "Address rejected" (Navigate.sys.mjs) though the page itself
+    // loaded. The NYT page's own iframes (myaccount.nytimes.com, static01.nyt.com) cannot
+    // resolve offline, and under CPU load they fail first (traced with remote.log.level
+    // Trace: dnsNotFound in the frame, then "Location=errorPage" on the top document's URL).
+    // Accepted only when the tab shows the page itself; each one is recorded and printed.
+    const shown = await page.evaluate(() => document.documentURI).catch((e) => `? ${e}`);
+    if (!String(err).includes("Address rejected") || shown !== url) throw err;
+    report.frameErrors.push(url);
+    await until(() => page.evaluate(() => document.readyState === "complete"), `${url} to load`);
   }
   const loaded = Date.now();
   await until(() => page.evaluate((sel, st) => {
@@ -200,6 +194,13 @@ try {
     await page.keyboard.press("Escape");
     assert.ok(await inShadow(page, "return root.querySelector('[data-testid=credlens-panel]').hidden"));
     assert.equal(await focused(), "credlens-badge");
+    await page.close();
+  });
+
+  await scenario("a page whose iframe cannot load gets its overlay", async () => {
+    const { page } = await openArticle(job.pages.frame);
+    const badge = await inShadow(page, "return root.querySelector('[data-testid=credlens-badge]').textContent");
+    assert.match(badge, /^\d+\.\d$/);
     await page.close();
   });
 
