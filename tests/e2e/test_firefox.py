@@ -4,11 +4,10 @@ The browser is driven over WebDriver BiDi by ``extension/tests/e2e/firefox.mjs``
 from the extension's dev dependencies), which installs the packaged Firefox add-on as a
 temporary add-on. The same core scenarios as in Chromium: the badge equals the API's average,
 the panel shows headline, scores, evidence and summary, evidence is marked in the page, the
-keyboard alone opens, reaches evidence and closes, a page whose iframe cannot load (Firefox's
-BiDi then reports the navigation failed: see ``openArticle``), the API-down state, hostile API
-text inert;
-axe-core on the open panel, the options page and the history page (the articles read here).
-Screenshots go to artifacts/firefox-*.png.
+keyboard alone opens, reaches evidence and closes, the API-down state, hostile API text inert;
+and a page whose iframe cannot load (Firefox's BiDi then reports the navigation failed: see
+``openArticle``); axe-core on the open panel, the options page and the history page (the
+articles read here). Screenshots go to artifacts/firefox-*.png.
 """
 
 from __future__ import annotations
