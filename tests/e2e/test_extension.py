@@ -9,6 +9,7 @@ to artifacts/; the time from page load to badge is printed for an uncached and a
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -120,6 +121,15 @@ def test_a_page_that_is_not_an_article_gets_no_badge(
     page.goto(pages["plain"])
     time.sleep(1.0)
     assert page.locator("[data-credlens-host]").count() == 0
+    page.close()
+
+
+def test_a_page_whose_iframe_cannot_load_gets_its_overlay(
+    chromium: Any, worker: Any, api: str, pages: dict[str, str]
+) -> None:
+    configure(worker, apiBase=api, mode="auto", disabledSites=[], apiKey="")
+    page, _ = open_article(chromium, pages["frame"])
+    assert re.fullmatch(r"\d+\.\d", page.locator(BADGE).inner_text())
     page.close()
 
 
