@@ -84,7 +84,8 @@ async function openArticle(url, state = "done") {
     const shown = await page.evaluate(() => document.documentURI).catch((e) => `? ${e}`);
     if (!String(err).includes("Address rejected") || shown !== url) throw err;
     report.frameErrors.push(url);
-    await until(() => page.evaluate(() => document.readyState === "complete"), `${url} to load`);
+    await until(() => page.evaluate(() => document.readyState === "complete").catch(() => false),
+      `${url} to load`);
   }
   const loaded = Date.now();
   await until(() => page.evaluate((sel, st) => {
