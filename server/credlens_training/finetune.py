@@ -254,9 +254,10 @@ def _cap(
     examples: Sequence[D.Example], idx: npt.NDArray[np.int64], rng: np.random.Generator, cap: int
 ) -> npt.NDArray[np.int64]:
     """At most ``cap`` of a task's rows ``idx``, those the evaluation scores first (the rows
-    heads learn from, ``data.head_rows``), the rest drawn at random. Opinion's training rows are 58 % Pang & Lee movie-review sentences (train
-    only, down-weighted): a plain random draw dropped a quarter of its news sentences. Keeping
-    them all gave opinion +0.005 macro-F1 on fold 0, other tasks within 0.003."""
+    heads learn from, ``data.head_rows``), the rest drawn at random. Opinion's training rows
+    are 58 % Pang & Lee movie-review sentences (train only, down-weighted): a plain random
+    draw dropped a quarter of its news sentences. Keeping them all gave opinion +0.005
+    macro-F1 on fold 0, other tasks within 0.003."""
     if len(idx) <= cap:
         return idx
     scored = D.head_rows(examples, idx)
