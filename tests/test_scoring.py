@@ -232,3 +232,40 @@ def test_the_outlet_comes_from_the_url_the_reader_is_on(scorer: Scorer) -> None:
     borrowed = scorer.score(article, "https://low.example.net/story")
     assert borrowed.details is not None
     assert not any(e.label == "outlet_record" for e in borrowed.details.accuracy.evidence)
+
+
+def test_article_heads_enter_the_scores_as_bounded_log_odds() -> None:
+    """The ``*_logit`` features are the heads' log odds, increasing in the probability and
+    finite when a head saturates (a page cannot push a score's logit to infinity)."""
+    import math
+
+    from credlens.model.features import LOGIT_FEATURES, ArticleFacts, article_features, log_odds
+
+    probabilities = [0.0, 1e-9, 0.01, 0.3, 0.5, 0.7, 0.99, 1.0 - 1e-9, 1.0]
+    odds = [log_odds(p) for p in probabilities]
+    assert odds == sorted(odds) and all(math.isfinite(z) for z in odds)
+    assert max(abs(z) for z in odds) < 14
+    assert log_odds(0.3) == pytest.approx(math.log(0.3 / 0.7))
+    heads = {"opinion_style": 0.8, "unreliable_style": 0.1}
+    features = article_features({}, heads, None, ArticleFacts(False, False, 0, None), 0.2)
+    for feature, head in LOGIT_FEATURES.items():
+        assert features[feature] == pytest.approx(log_odds(heads[head]))
+
+
+def test_head_evidence_reads_as_a_probability(scored: dict[str, Scoring]) -> None:
+    """A component on log odds is shown to the reader as the head's probability."""
+    from credlens.model.features import LOGIT_FEATURES
+
+    labels = set(LOGIT_FEATURES.values())
+    shown = [
+        e.text
+        for s in scored.values()
+        if s.details is not None
+        for d in (s.details.objectivity, s.details.accuracy, s.details.transparency)
+        for e in d.evidence
+        if e.kind == "signal" and e.label in labels
+    ]
+    assert shown
+    for text in shown:
+        value, reference = (float(x) for x in text.rsplit(": ", 1)[1].split(" vs "))
+        assert 0.0 <= value <= 1.0 and 0.0 <= reference <= 1.0, text

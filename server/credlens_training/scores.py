@@ -9,7 +9,7 @@ heads, and each article's mean sentence embedding. Steps:
    sentences' logits.
 2. Article features (``credlens.model.features``), with the article heads' probabilities
    taken out of fold (by outlet), so the combination does not trust them more than unseen
-   outlets warrant.
+   outlets warrant; the heads enter the scores as log odds (``LOGIT_FEATURES``).
 3. One logistic model per score over its named components, class-balanced (a score of 5 is
    "as likely one class as the other"), each weight's sign fixed by design: a component whose
    fitted sign disagrees is dropped and the model refitted.
@@ -31,6 +31,7 @@ import numpy.typing as npt
 from credlens.model.combine import evaluate as evaluate_score
 from credlens.model.features import (
     ARTICLE_FEATURES,
+    LOGIT_CLIP,
     ArticleFacts,
     SentenceFacts,
     article_features,
@@ -114,7 +115,7 @@ OBJECTIVITY = (
         "the writer keeps out of the story",
     ),
     Design(
-        "opinion_style",
+        "opinion_style_logit",
         -1,
         "opinion_style",
         "the article as a whole reads like an opinion piece",
@@ -126,7 +127,7 @@ OBJECTIVITY = (
 )
 ACCURACY = (
     Design(
-        "unreliable_style",
+        "unreliable_style_logit",
         -1,
         "unreliable_style",
         "the writing resembles outlets with a weak factual record",
@@ -368,7 +369,9 @@ def fit_scores(
                 "probability >= 0.5 is reported speech and counts 0 in those), "
                 "attribution probability, and shares of sentences with a direct quote, a named "
                 "source, a specific detail, first person outside quotes. Article heads "
-                "(level 'article') are the sigmoid of the mean of the sentences' logits. See "
+                "(level 'article') are the sigmoid p of the mean of the sentences' logits; "
+                "their *_logit features are ln(p / (1 - p)) with p clipped to "
+                f"[{LOGIT_CLIP:g}, 1 - {LOGIT_CLIP:g}]. See "
                 "credlens.model.features.ARTICLE_FEATURES for every feature."
             ),
         ),

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens.model.features import (
+    LOGIT_FEATURES,
     SENTENCE_FEATURES,
     ArticleFacts,
     SentenceFacts,
@@ -192,7 +193,11 @@ def _evidence(
 def _component_text(c: Component, features: dict[str, float], points: float, carved: bool) -> str:
     what = c.lowers if points < 0 else c.raises
     rest = " (the other sentences)" if carved else ""
-    return f"{what[0].upper()}{what[1:]}{rest}: {features[c.feature]:.2f} vs {c.reference:.2f}"
+    value, reference = features[c.feature], c.reference
+    if c.feature in LOGIT_FEATURES:
+        # Log odds mean little to a reader: the head's probability is shown.
+        value, reference = _sigmoid(value), _sigmoid(reference)
+    return f"{what[0].upper()}{what[1:]}{rest}: {value:.2f} vs {reference:.2f}"
 
 
 def _rounded(items: list[tuple[Evidence, float]], total: float) -> list[Evidence]:

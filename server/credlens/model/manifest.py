@@ -65,7 +65,8 @@ class Component(Struct):
 
     name: str
     feature: str
-    """An article feature (``credlens.model.features.ARTICLE_FEATURES``), in [0, 1]."""
+    """An article feature (``credlens.model.features.ARTICLE_FEATURES``): in [0, 1], or log
+    odds for the article heads' ``*_logit`` features."""
     weight: float
     """Change of the score's logit per unit of the feature. Its sign is the design's: a
     component can only lower the score if its sign is negative, only raise it if positive."""
