@@ -72,7 +72,7 @@ LINKS_FULL = 3
 #: combines them: its weight then rescales the head's own linear output. As probabilities
 #: (2.x) the heads saturate near 0 and 1 (their C is weak), and objectivity's news-vs-opinion
 #: AUC on outlets never seen was 0.809 against 0.819 with log odds (opinion_style alone:
-#: 0.803 vs 0.816), the same five outlet folds, the 2.4.0 graph. Logit feature → head.
+#: 0.803 vs 0.816), the same five outlet folds, the 2.4.0 graph and C. Logit feature → head.
 LOGIT_FEATURES = {
     "opinion_style_logit": "opinion_style",
     "unreliable_style_logit": "unreliable_style",
