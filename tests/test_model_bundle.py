@@ -105,8 +105,9 @@ def test_model_beats_baseline_on_sentence_signals(default: Scorer) -> None:
         assert model["auc"] > base["auc"], name
     # The article heads are measured on AllSides outlets they never saw, beside TF-IDF.
     heads = default.manifest.evaluation["articles"]["heads"]  # type: ignore[index]
-    assert set(heads) == {"opinion_style", "unreliable_style"}
-    assert heads["opinion_style"]["model"]["auc"] > heads["opinion_style"]["baseline"]["auc"]
+    assert set(heads) == {"opinion_style", "unreliable_style", "opinion_headline"}
+    for name in ("opinion_style", "opinion_headline"):
+        assert heads[name]["model"]["auc"] > heads[name]["baseline"]["auc"], name
 
 
 # --- Refusals ----------------------------------------------------------------------------------
@@ -154,8 +155,8 @@ def test_refuses_dtype_disagreement(tmp_path: Path) -> None:
 
 def test_refuses_shape_disagreement(tmp_path: Path) -> None:
     bundle = _copy(SMALL, tmp_path)
-    _edit_manifest(bundle, lambda m: m["graph"]["outputs"][0].update(shape=["batch", 8]))
-    with pytest.raises(BundleError, match=r"output 'signal_logits' has shape \['batch', 7\]"):
+    _edit_manifest(bundle, lambda m: m["graph"]["outputs"][0].update(shape=["batch", 9]))
+    with pytest.raises(BundleError, match=r"output 'signal_logits' has shape \['batch', 8\]"):
         load_bundle(bundle)
 
 
@@ -261,3 +262,17 @@ def test_bench_model_runs_on_the_small_bundle() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "median score time" in result.output and "RSS with the model loaded" in result.output
+
+
+def test_refuses_a_headline_component_without_its_signal(tmp_path: Path) -> None:
+    """A score that reads ``opinion_headline_logit`` needs the ``opinion_headline`` head."""
+    bundle = _copy(SMALL, tmp_path)
+
+    def demote(m: dict[str, Any]) -> None:
+        for s in m["signals"]:
+            if s["name"] == "opinion_headline":
+                s["level"] = "sentence"
+
+    _edit_manifest(bundle, demote)
+    with pytest.raises(BundleError, match=r"needs signal 'opinion_headline' at level 'headline'"):
+        load_bundle(bundle)

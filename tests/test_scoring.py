@@ -8,6 +8,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
+import msgspec
 import numpy as np
 import pytest
 
@@ -85,18 +86,16 @@ def test_attributed_wire_report_is_more_transparent_than_editorial(
 
 
 def test_opinion_evidence_comes_from_the_editorial(scored: dict[str, Scoring]) -> None:
-    """What lowered an editorial's objectivity is named: the opinion signals (its sentences
-    where their label is precise enough to show, else the article-level style)."""
+    """What lowered an editorial's objectivity most is named: an opinion signal (its sentences
+    where their label is precise enough to show, the article-level style or the headline's)."""
     for pid in (GUARDIAN_EDITORIAL, NYT_OPINION):
         details = scored[pid].details
         assert details is not None
-        lowering = [e for e in details.objectivity.evidence if e.weight < 0]
-        assert {"opinion", "opinion_style"} & {e.label for e in lowering}, pid
+        lowest = min(details.objectivity.evidence, key=lambda e: e.weight)
+        assert lowest.label in {"opinion", "opinion_style", "opinion_headline"}, pid
         sentences = scored[pid].sentences
+        lowering = [e for e in details.objectivity.evidence if e.weight < 0]
         assert all(e.text in sentences for e in lowering if e.kind == "sentence")
-    nyt = scored[NYT_OPINION].details
-    assert nyt is not None
-    assert any(e.kind == "sentence" and e.label == "opinion" for e in nyt.objectivity.evidence)
 
 
 def test_scoring_contract(scorer: Scorer, scored: dict[str, Scoring]) -> None:
@@ -269,3 +268,28 @@ def test_head_evidence_reads_as_a_probability(scored: dict[str, Scoring]) -> Non
     for text in shown:
         value, reference = (float(x) for x in text.rsplit(": ", 1)[1].split(" vs "))
         assert 0.0 <= value <= 1.0 and 0.0 <= reference <= 1.0, text
+
+
+def test_an_opinion_headline_lowers_objectivity_and_no_title_moves_nothing(
+    scorer: Scorer,
+) -> None:
+    """The headline head reads the title alone: the same wire report under a headline that
+    argues scores lower than under one that reports; without a title the component sits at
+    its reference and moves the score by nothing."""
+    article, url = page(REUTERS_MARKETS)
+    titles = {
+        "reports": "Wall Street ends flat as investors weigh trade talks",
+        "argues": "Stop Pretending the Trade War Is Working",
+        "none": "",
+    }
+    scores, points = {}, {}
+    for name, title in titles.items():
+        s = scorer.score(Article(**{**msgspec.structs.asdict(article), "title": title}), url)
+        assert s.scores is not None and s.details is not None
+        scores[name] = s.scores.objectivity
+        points[name] = next(
+            e.weight for e in s.details.objectivity.evidence if e.label == "opinion_headline"
+        )
+    assert scores["argues"] < scores["reports"]
+    assert points["argues"] < 0 < points["reports"]
+    assert points["none"] == 0.0

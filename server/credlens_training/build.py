@@ -64,7 +64,7 @@ ENCODER_LAYERS = 3
 #: Sentences scored per article, from the top: the article features' pool.
 MAX_SENTENCES = POOL_SENTENCES
 GOLDEN_TOLERANCE = 2e-3
-VERSION = "3.0.0"
+VERSION = "4.0.0"
 ARTICLES = D.DEFAULT_LABELS.parent / "articles"
 
 #: Column order of signal_logits, with the level and meaning of each signal.
@@ -120,8 +120,17 @@ SIGNALS: list[tuple[str, str, str, list[str]]] = [
         "sentences' logits).",
         ["allsides_baly2020 (MBFC factual grade of the outlet, outlets grouped)"],
     ),
+    (
+        "opinion_headline",
+        "headline",
+        "The headline reads like an opinion-section or guest piece's rather than a news "
+        "report's (applied to the article's title).",
+        ["allsides_baly2020 (titles: opinion sections and guest writers vs news, outlets grouped)"],
+    ),
 ]
-SENTENCE_SIGNALS = [name for name, level, *_ in SIGNALS if level != "article"]
+#: Heads fitted on sentence-level tasks; the others (S.HEAD_TARGETS) on article labels, and
+#: their columns come last.
+SENTENCE_SIGNALS = [name for name, *_ in SIGNALS if name not in S.HEAD_TARGETS]
 
 #: Licence of each dataset, from its README in ../shared/data/labels.
 LICENCES = {
@@ -225,9 +234,15 @@ def _heads_on(
 
 
 def _outputs(
-    corpus: Corpus, feats: Any, mean_feats: Any, w: npt.NDArray[np.float32], b: Any
+    corpus: Corpus,
+    feats: Any,
+    mean_feats: Any,
+    title_feats: Any,
+    w: npt.NDArray[np.float32],
+    b: Any,
 ) -> S.Outputs:
-    """The sentence heads' probabilities, title clickbait and mean features of each article."""
+    """The sentence heads' probabilities, title clickbait, mean features and title features of
+    each article."""
     cols = {name: i for i, name in enumerate(SENTENCE_SIGNALS)}
     probs: list[dict[str, npt.NDArray[np.float64]]] = []
     clickbait: list[float | None] = []
@@ -241,7 +256,8 @@ def _outputs(
         else:
             clickbait.append(None)
     facts = [[sentence_facts(s) for s in a.sentences] for a in corpus.articles]
-    return S.Outputs(probs, clickbait, mean_feats(corpus.articles), facts)
+    arts = corpus.articles
+    return S.Outputs(probs, clickbait, mean_feats(arts), facts, title_feats(arts))
 
 
 def _score_stage(
@@ -269,8 +285,8 @@ def _score_stage(
 def _with_article_heads(
     w: npt.NDArray[np.float32], b: npt.NDArray[np.float32], heads: dict[str, Any]
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """The sentence heads' columns, then the article heads' (in SIGNALS order)."""
-    order = [name for name, level, *_ in SIGNALS if level == "article"]
+    """The sentence heads' columns, then those fitted on article labels (in SIGNALS order)."""
+    order = [name for name, *_ in SIGNALS if name in S.HEAD_TARGETS]
     aw, ab = stack([heads[name] for name in order])
     return np.concatenate([w, aw], axis=1), np.concatenate([b, ab])
 
@@ -395,10 +411,14 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
     def mean_feats(arts: Sequence[A.LabelledArticle]) -> npt.NDArray[np.float32]:
         return np.stack([feats(a.sentences).mean(0) for a in arts])
 
+    def title_feats(arts: Sequence[A.LabelledArticle]) -> npt.NDArray[np.float32]:
+        width = matrices[0].shape[1]
+        return np.stack([feats([a.title])[0] if a.title else np.zeros(width) for a in arts])
+
     log("fitting sentence heads")
     w, b = _heads_on(corpus, feats, embedding_c)
     log("fitting article heads and scores")
-    out_arts = _outputs(corpus, feats, mean_feats, w, b)
+    out_arts = _outputs(corpus, feats, mean_feats, title_feats, w, b)
     heads, scores, fit_report = _score_stage(corpus, out_arts, feats, embedding_c, fold_feats)
     w, b = _with_article_heads(w, b, heads)
     log("evaluating (5-fold CV, model vs TF-IDF baseline; articles by outlet)")
@@ -442,7 +462,8 @@ def build_default(corpus: Corpus, out: Path, work: Path) -> dict[str, Any]:
             f"all-MiniLM-L6-v2 (first {ENCODER_LAYERS} layers, the last fine-tuned on the sentence "
             "tasks; int8 per-channel, 7-bit weights) "
             "sentence encoder with linear heads for opinion, propaganda, persuasion, clickbait and "
-            "attribution (sentences) and opinion style and unreliable style (articles); the "
+            "attribution (sentences), opinion style and unreliable style (articles) and opinion "
+            "style of the headline; the "
             "three scores are logistic models over named article features, fitted on "
             "article-level labels (server/credlens/model/combine.py, features.py)."
         ),
@@ -487,8 +508,11 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
             [sp.csr_matrix(vec.transform(a.sentences).mean(axis=0)) for a in arts]
         ).tocsr()
 
+    def title_feats(arts: Sequence[A.LabelledArticle]) -> Any:
+        return vec.transform([a.title or "" for a in arts])
+
     w, b = _heads_on(corpus, feats, lambda _: TFIDF_C)
-    out_arts = _outputs(corpus, feats, mean_feats, w, b)
+    out_arts = _outputs(corpus, feats, mean_feats, title_feats, w, b)
     heads, scores, _ = _score_stage(corpus, out_arts, feats, lambda _: TFIDF_C)
     w, b = _with_article_heads(w, b, heads)
     if out.exists():
@@ -530,7 +554,7 @@ def build_small(corpus: Corpus, out: Path, evaluation: dict[str, Any] | None) ->
         name="credlens-tfidf-small",
         version=VERSION,
         description=(
-            "TF-IDF (20,000 words) with linear heads for the same six signals: a small bundle "
+            "TF-IDF (20,000 words) with linear heads for the same eight signals: a small bundle "
             "that proves a swap needs no code change. Weaker than credlens-default."
         ),
         kind="text",

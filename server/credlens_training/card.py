@@ -216,7 +216,7 @@ def render_card(manifest: Manifest, kind: str) -> str:
         "default": (
             "The default credlens model: a sentence encoder (all-MiniLM-L6-v2, first 3 of 6 "
             "layers, the third fine-tuned here on the sentence tasks, int8 with 7-bit weights) "
-            "feeding five sentence heads and two article heads; "
+            "feeding five sentence heads, two article heads and one more headline head; "
             "three logistic score models, fitted on article-level labels, combine them with "
             "measured page facts."
         ),

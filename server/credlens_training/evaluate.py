@@ -292,20 +292,27 @@ def summarize_scores(
 
 
 def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, Any]:
-    """Each article head against TF-IDF + LR on the article text, same outlet-grouped folds."""
+    """Each head fitted on article labels against TF-IDF + LR on the same input (the article
+    text, or the title for a headline head), same outlet-grouped folds."""
     folds = S._groups(arts)
     allsides = np.asarray([a.dataset == "allsides" for a in arts])
-    texts = [" ".join(a.sentences) for a in arts]
+    bodies = [" ".join(a.sentences) for a in arts]
+    titles = [a.title for a in arts]
     result: dict[str, Any] = {}
-    for name, (target, inverted) in S.HEAD_TARGETS.items():
+    for name, (target, inverted, source) in S.HEAD_TARGETS.items():
         y = S.labels(arts, target)
         y = (1 - y) if inverted else y
-        idx = np.flatnonzero(allsides & ~np.isnan(y))
+        texts, x = (
+            (titles, out.title_embedding) if source == "title" else (bodies, out.mean_embedding)
+        )
+        idx = np.flatnonzero(
+            allsides & ~np.isnan(y) & (out.has_title if source == "title" else True)
+        )
         p_model, p_base = np.full(len(arts), np.nan), np.full(len(arts), np.nan)
         for k in range(S.FOLDS):
             train, test = idx[folds[idx] != k], idx[folds[idx] == k]
-            head = S.fit_head(out.mean_embedding[train], y[train])
-            p_model[test] = head.predict_proba(out.mean_embedding[test])[:, 1]
+            head = S.fit_head(x[train], y[train])
+            p_model[test] = head.predict_proba(x[test])[:, 1]
             vec = tfidf()
             base = fit_head(
                 vec.fit_transform([texts[i] for i in train]), y[train].astype(int), None, TFIDF_C
@@ -313,7 +320,7 @@ def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, 
             p_base[test] = base.predict_proba(vec.transform([texts[i] for i in test]))[:, 1]
         yy = y[idx].astype(int)
         result[name] = {
-            "level": "article",
+            "level": "headline" if source == "title" else "article",
             "data": "allsides_baly2020, 5 folds by outlet",
             "model": _metrics(yy, p_model[idx]),
             "baseline": _metrics(yy, p_base[idx]),
@@ -343,7 +350,7 @@ def evaluate_articles(
     rows = S.feature_rows(
         [arts[i] for i in genre],
         sub,
-        {n: h.predict_proba(sub.mean_embedding)[:, 1] for n, h in heads.items()},
+        {n: h.predict_proba(S.head_input(sub, n))[:, 1] for n, h in heads.items()},
         reference,
     )
     for name, values in S.score_rows(models, rows).items():
@@ -407,8 +414,9 @@ def bundle_outputs(
             else None
         )
     mean = np.stack([emb[[index[s] for s in a.sentences]].mean(0) for a in arts])
+    title = np.stack([emb[index[a.title]] if a.title else np.zeros(emb.shape[1]) for a in arts])
     facts = [[sentence_facts(s) for s in a.sentences] for a in arts]
-    return S.Outputs(probs, clickbait, mean, facts), index, emb, logits
+    return S.Outputs(probs, clickbait, mean, facts, title), index, emb, logits
 
 
 def legacy_scores(

@@ -6,10 +6,13 @@ heads, and each article's mean sentence embedding. Steps:
 1. Two article heads on the mean embedding: ``opinion_style`` (opinion section or guest
    writer vs news) and ``unreliable_style`` (outlet graded mixed or lower by MBFC vs high or
    very high). Linear on the mean embedding, so serving computes them as the mean of the
-   sentences' logits.
-2. Article features (``credlens.model.features``), with the article heads' probabilities
-   taken out of fold (by outlet), so the combination does not trust them more than unseen
-   outlets warrant; the heads enter the scores as log odds (``LOGIT_FEATURES``).
+   sentences' logits. One headline head on the title's embedding, ``opinion_headline``
+   (the same opinion label): a headline often states the writer's position ("Democrats, stop
+   delegitimizing our elections"), which the body's mean embedding dilutes.
+2. Article features (``credlens.model.features``), with the heads' probabilities taken out
+   of fold (by outlet), so the combination does not trust them more than unseen outlets
+   warrant; the heads enter the scores as log odds (``LOGIT_FEATURES``,
+   ``HEADLINE_LOGIT_FEATURES``).
 3. One logistic model per score over its named components, class-balanced (a score of 5 is
    "as likely one class as the other"), each weight's sign fixed by design: a component whose
    fitted sign disagrees is dropped and the model refitted.
@@ -126,6 +129,13 @@ OBJECTIVITY = (
         "the article as a whole reads like an opinion piece",
         "the article as a whole reads like news reporting",
     ),
+    Design(
+        "opinion_headline_logit",
+        -1,
+        "opinion_headline",
+        "the headline reads like an opinion piece's",
+        "the headline reads like a news report's",
+    ),
     _ATTRIBUTION,
     _QUOTES,
     _CLICKBAIT,
@@ -193,10 +203,17 @@ class Outputs:
     sentence_probs: list[dict[str, FloatArray]]
     """Per article: sentence signal → probability per sentence."""
     clickbait: list[float | None]
-    mean_embedding: npt.NDArray[np.float32]
+    mean_embedding: Any
     """One row per article: the mean of its sentences' embeddings (the article heads' input)."""
     facts: list[list[SentenceFacts]]
     """Per article: the measured facts of each sentence."""
+    title_embedding: Any
+    """One row per article: its title's embedding (zeros without a title; the headline
+    head's input)."""
+
+    @property
+    def has_title(self) -> npt.NDArray[np.bool_]:
+        return np.asarray([c is not None for c in self.clickbait])
 
 
 def labels(arts: Sequence[LabelledArticle], target: str) -> npt.NDArray[np.float64]:
@@ -213,12 +230,19 @@ def feature_rows(
     clickbait_reference: float,
 ) -> list[dict[str, float]]:
     """ARTICLE_FEATURES per article, with the serving code's own pooling."""
+    titled = out.has_title
+    headline_names = {h for h in HEAD_TARGETS if HEAD_TARGETS[h][2] == "title"}
     rows = []
     for i, a in enumerate(arts):
         values = sentence_values(out.sentence_probs[i], out.facts[i])
         page = ArticleFacts(byline=a.byline, dated=a.dated, external_links=1, domain=a.domain)
-        article = {name: float(p[i]) for name, p in heads.items()}
-        rows.append(article_features(values, article, out.clickbait[i], page, clickbait_reference))
+        article = {n: float(p[i]) for n, p in heads.items() if n not in headline_names}
+        headline = {n: float(heads[n][i]) for n in headline_names if titled[i]}
+        # Every labelled article has a title; one without would get even odds (0), where
+        # serving uses the component's reference.
+        rows.append(
+            article_features(values, article, out.clickbait[i], page, clickbait_reference, headline)
+        )
     return rows
 
 
@@ -234,21 +258,31 @@ def fit_head(X: Any, y: FloatArray) -> Any:
     return model.fit(X, y.astype(int))
 
 
-HEAD_TARGETS = {"opinion_style": ("news", True), "unreliable_style": ("factual", True)}
-"""Article head → (label, inverted): the head predicts the label's 0 class (opinion,
-weak record)."""
+HEAD_TARGETS = {
+    "opinion_style": ("news", True, "mean"),
+    "unreliable_style": ("factual", True, "mean"),
+    "opinion_headline": ("news", True, "title"),
+}
+"""Head fitted on article labels → (label, inverted, input): the head predicts the label's 0
+class (opinion, weak record) from the mean sentence embedding or the title's embedding."""
+
+
+def head_input(out: Outputs, name: str) -> Any:
+    """The rows a head reads: the mean sentence embeddings or the title embeddings."""
+    return out.title_embedding if HEAD_TARGETS[name][2] == "title" else out.mean_embedding
 
 
 def fit_heads(
     arts: Sequence[LabelledArticle], out: Outputs, idx: npt.NDArray[np.int64]
 ) -> dict[str, Any]:
-    """The two article heads, fitted on the articles ``idx``."""
+    """The heads of HEAD_TARGETS, fitted on the articles ``idx`` (a headline head on those
+    with a title)."""
     fitted = {}
-    for name, (target, inverted) in HEAD_TARGETS.items():
+    for name, (target, inverted, source) in HEAD_TARGETS.items():
         y = labels(arts, target)[idx]
-        keep = ~np.isnan(y)
+        keep = ~np.isnan(y) & (out.has_title[idx] if source == "title" else True)
         yy = (1 - y[keep]) if inverted else y[keep]
-        fitted[name] = fit_head(out.mean_embedding[idx][keep], yy)
+        fitted[name] = fit_head(head_input(out, name)[idx[keep]], yy)
     return fitted
 
 
@@ -275,7 +309,7 @@ def oof_heads(
             continue
         heads = fit_heads(arts, out, train)
         for name, head in heads.items():
-            probs[name][test] = head.predict_proba(out.mean_embedding[test])[:, 1]
+            probs[name][test] = head.predict_proba(head_input(out, name)[test])[:, 1]
     return probs
 
 
@@ -375,8 +409,10 @@ def fit_scores(
                 "attribution probability, and shares of sentences with a direct quote, a named "
                 "source, a specific detail, first person outside quotes. Article heads "
                 "(level 'article') are the sigmoid p of the mean of the sentences' logits; "
-                "their *_logit features are ln(p / (1 - p)) with p clipped to "
-                f"[{LOGIT_CLIP:g}, 1 - {LOGIT_CLIP:g}]. See "
+                "headline heads (level 'headline': clickbait, opinion_headline) the sigmoid of "
+                "the title's logit. The *_logit features are ln(p / (1 - p)) with p clipped to "
+                f"[{LOGIT_CLIP:g}, 1 - {LOGIT_CLIP:g}]; without a title, clickbait and "
+                "opinion_headline_logit take their component's reference. See "
                 "credlens.model.features.ARTICLE_FEATURES for every feature."
             ),
         ),
@@ -425,7 +461,7 @@ def cross_validated_scores(
             n: np.zeros(len(arts)) for n in HEAD_TARGETS
         }  # only the test rows are read below
         for name, head in heads.items():
-            test_heads[name][test] = head.predict_proba(out.mean_embedding[test])[:, 1]
+            test_heads[name][test] = head.predict_proba(head_input(out, name)[test])[:, 1]
         test_rows = feature_rows(
             [arts[i] for i in test],
             _subset(out, test),
@@ -449,6 +485,7 @@ def _subset(out: Outputs, idx: npt.NDArray[np.int64]) -> Outputs:
         [out.clickbait[i] for i in idx],
         out.mean_embedding[idx],
         [out.facts[i] for i in idx],
+        out.title_embedding[idx],
     )
 
 

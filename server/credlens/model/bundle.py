@@ -20,7 +20,7 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
-from credlens.model.features import ARTICLE_FEATURES
+from credlens.model.features import ARTICLE_FEATURES, HEADLINE_LOGIT_FEATURES
 from credlens.model.manifest import FORMAT, Dim, Manifest, TensorSpec, decode
 from credlens.model.scorer import Scorer
 from credlens.schemas import Article
@@ -182,6 +182,12 @@ def _check_signals(manifest: Manifest) -> None:
         for c in model.components:
             if c.feature not in ARTICLE_FEATURES:
                 raise BundleError(f"{where}: {name} component '{c.name}': unknown feature")
+            head = HEADLINE_LOGIT_FEATURES.get(c.feature)
+            if head is not None and levels.get(head) != "headline":
+                raise BundleError(
+                    f"{where}: {name} component '{c.name}' needs signal '{head}' at level "
+                    "'headline'"
+                )
             numbers += [c.weight, c.reference]
         if not model.components or not all(math.isfinite(v) for v in numbers):
             raise BundleError(f"{where}: scores.{name} needs components with finite numbers")

@@ -18,12 +18,13 @@ exactly to the rounded score minus the reference.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from credlens.model.features import (
+    HEADLINE_LOGIT_FEATURES,
     LOGIT_FEATURES,
     SENTENCE_FEATURES,
     ArticleFacts,
@@ -59,6 +60,9 @@ class Signals:
     """Article-level heads (``opinion_style``, ``unreliable_style``) → probability."""
     clickbait: float | None
     """Probability that the title is clickbait; None without a title."""
+    headline: dict[str, float] = field(default_factory=dict)
+    """The title's other headline heads (``opinion_headline``) → probability; empty without a
+    title or when the bundle has none."""
 
 
 def _sigmoid(z: float) -> float:
@@ -98,8 +102,15 @@ def combine(
 ) -> tuple[Scores, ScoreDetails]:
     values = sentence_values(signals.sentence, facts)
     reference_clickbait = _reference(models.objectivity, "clickbait")
+    headline_references = {f: _reference(models.objectivity, f) for f in HEADLINE_LOGIT_FEATURES}
     features = article_features(
-        values, signals.article, signals.clickbait, page, reference_clickbait
+        values,
+        signals.article,
+        signals.clickbait,
+        page,
+        reference_clickbait,
+        signals.headline,
+        headline_references,
     )
     scores: dict[str, float] = {}
     details: dict[str, ScoreDetail] = {}
@@ -194,7 +205,7 @@ def _component_text(c: Component, features: dict[str, float], points: float, car
     what = c.lowers if points < 0 else c.raises
     rest = " (the other sentences)" if carved else ""
     value, reference = features[c.feature], c.reference
-    if c.feature in LOGIT_FEATURES:
+    if c.feature in LOGIT_FEATURES or c.feature in HEADLINE_LOGIT_FEATURES:
         # Log odds mean little to a reader: the head's probability is shown.
         value, reference = _sigmoid(value), _sigmoid(reference)
     return f"{what[0].upper()}{what[1:]}{rest}: {value:.2f} vs {reference:.2f}"

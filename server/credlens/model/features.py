@@ -5,15 +5,16 @@ detail, the writer's first person; of the page: byline, date, links. Patterns ar
 once, for RE2 (``credlens.patterns``): each is a plain test, linear in the sentence.
 
 ``article_features`` pools them with the graph's signals over the first ``POOL_SENTENCES``
-sentences into the named features of ``ARTICLE_FEATURES``, each in [0, 1] but the article
-heads' log odds (``LOGIT_FEATURES``). A sentence is
-*reported* when it carries a direct quote or the attribution head gives it at least
-``REPORTED_ATTRIBUTION``: the writer is reporting someone's words, so its opinion, propaganda
-and persuasion are not the writer's (they count 0 in the ``*_own`` features), while how much
-reported speech an article has counts for it through ``attribution`` and ``quotes``, with
-weights fitted on article labels. (A separate ``opinion_reported`` feature was tried: its
-fitted weight came out five times ``opinion_own``'s, i.e. the fit would have counted quoted
-opinion against the writer more than their own, so it is not a component.)
+sentences into the named features of ``ARTICLE_FEATURES``, each in [0, 1] but the log odds of
+the article heads (``LOGIT_FEATURES``) and of the title's opinion head
+(``HEADLINE_LOGIT_FEATURES``). A sentence is *reported* when it carries a direct quote or the
+attribution head gives it at least ``REPORTED_ATTRIBUTION``: the writer is reporting someone's
+words, so its opinion, propaganda and persuasion are not the writer's (they count 0 in the
+``*_own`` features), while how much reported speech an article has counts for it through
+``attribution`` and ``quotes``, with weights fitted on article labels. (A separate
+``opinion_reported`` feature was tried: its fitted weight came out five times
+``opinion_own``'s, i.e. the fit would have counted quoted opinion against the writer more than
+their own, so it is not a component.)
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ LOGIT_FEATURES = {
     "opinion_style_logit": "opinion_style",
     "unreliable_style_logit": "unreliable_style",
 }
+#: Headline heads besides clickbait, also entering the scores as log odds: logit feature → head
+#: (a signal at level 'headline', run on the title). Without a title the feature takes its
+#: reference value, so it moves no score.
+HEADLINE_LOGIT_FEATURES = {"opinion_headline_logit": "opinion_headline"}
 #: Probabilities are clipped to [LOGIT_CLIP, 1 − LOGIT_CLIP] before the log odds, so a
 #: saturated head gives a finite feature (±13.8), never ±inf.
 LOGIT_CLIP = 1e-6
@@ -96,6 +101,10 @@ ARTICLE_FEATURES = {
     "unreliable_style": "article head: the text reads like outlets with a weak factual record",
     "opinion_style_logit": "opinion_style as log odds ln(p / (1 - p)), p within [1e-6, 1 - 1e-6]",
     "unreliable_style_logit": "unreliable_style as log odds, p within [1e-6, 1 - 1e-6]",
+    "opinion_headline_logit": (
+        "headline head: the title reads like an opinion piece's, as log odds, p within "
+        "[1e-6, 1 - 1e-6] (its reference value without a title)"
+    ),
     "clickbait": "clickbait probability of the title (its reference value without a title)",
     "byline": "1 with a byline or authors, else 0",
     "dated": "1 with a publication date, else 0",
@@ -173,13 +182,22 @@ def article_features(
     clickbait: float | None,
     page: ArticleFacts,
     clickbait_reference: float,
+    headline: dict[str, float] | None = None,
+    headline_references: dict[str, float] | None = None,
 ) -> dict[str, float]:
-    """The ARTICLE_FEATURES of one article from its per-sentence values and page facts."""
+    """The ARTICLE_FEATURES of one article from its per-sentence values and page facts.
+
+    ``headline``: the title's headline-head probabilities (``opinion_headline``; empty or None
+    without a title); ``headline_references``: each HEADLINE_LOGIT_FEATURES feature's value
+    when its head has no probability (0 if not given)."""
     out = {name: float(v.mean()) if len(v) else 0.0 for name, v in values.items()}
     out["opinion_style"] = article_signals["opinion_style"]
     out["unreliable_style"] = article_signals["unreliable_style"]
     for name, head in LOGIT_FEATURES.items():
         out[name] = log_odds(article_signals[head])
+    for name, head in HEADLINE_LOGIT_FEATURES.items():
+        p = (headline or {}).get(head)
+        out[name] = log_odds(p) if p is not None else (headline_references or {}).get(name, 0.0)
     out["clickbait"] = clickbait if clickbait is not None else clickbait_reference
     out["byline"] = float(page.byline)
     out["dated"] = float(page.dated)

@@ -154,7 +154,13 @@ class Scorer:
             for name, col in self._columns.items()
             if self._levels[name] == "article"
         }
-        signals = Signals(per_sentence, per_article, clickbait)
+        # Other headline heads (opinion_headline): the title's own logit.
+        per_headline = {
+            name: float(_sigmoid(logits[n, col]))
+            for name, col in self._columns.items()
+            if title and self._levels[name] == "headline" and name != "clickbait"
+        }
+        signals = Signals(per_sentence, per_article, clickbait, per_headline)
         facts = [sentence_facts(s) for s in sentences]
         page = article_facts(article, url)
         outlet = outlet_record(page.domain, self._sources)
