@@ -348,6 +348,11 @@ publication date.
   other languages are not scored.
 - The propaganda and persuasion heads react to loaded words even in reporting; quoted or
   attributed sentences count as reported speech, unquoted paraphrase does not.
+- `opinion_headline` reads the title alone, a few words: one characterising word in a news
+  headline can cost objectivity 1-2 points (an AP report's "Unpredictable Sondland faces
+  questions about Trump, Ukraine" gets 0.77 from it, 0.56 without "Unpredictable"). The
+  training titles had their section markers removed; on a page a leading "Opinion |" barely
+  moves it (0.82 to 0.84 on an NYT column's title). The evidence names the headline.
 - The outlet record is MBFC's editorial rating (a small team with its own leanings, ratings
   change over time); it covers {covered}. The outlet is the domain of the URL the reader is
   on, never what the page says about itself.
