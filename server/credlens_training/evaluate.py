@@ -302,12 +302,8 @@ def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, 
     for name, (target, inverted, source) in S.HEAD_TARGETS.items():
         y = S.labels(arts, target)
         y = (1 - y) if inverted else y
-        texts, x = (
-            (titles, out.title_embedding) if source == "title" else (bodies, out.mean_embedding)
-        )
-        idx = np.flatnonzero(
-            allsides & ~np.isnan(y) & (out.has_title if source == "title" else True)
-        )
+        texts, x = (titles if source == "title" else bodies), S.head_input(out, name)
+        idx = np.flatnonzero(allsides & ~np.isnan(y) & S.head_rows(out, name))
         p_model, p_base = np.full(len(arts), np.nan), np.full(len(arts), np.nan)
         for k in range(S.FOLDS):
             train, test = idx[folds[idx] != k], idx[folds[idx] == k]

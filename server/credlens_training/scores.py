@@ -272,15 +272,20 @@ def head_input(out: Outputs, name: str) -> Any:
     return out.title_embedding if HEAD_TARGETS[name][2] == "title" else out.mean_embedding
 
 
+def head_rows(out: Outputs, name: str) -> npt.NDArray[np.bool_]:
+    """The articles a head can learn from: all, or those with a title for a headline head."""
+    return out.has_title if HEAD_TARGETS[name][2] == "title" else np.ones(len(out.clickbait), bool)
+
+
 def fit_heads(
     arts: Sequence[LabelledArticle], out: Outputs, idx: npt.NDArray[np.int64]
 ) -> dict[str, Any]:
     """The heads of HEAD_TARGETS, fitted on the articles ``idx`` (a headline head on those
     with a title)."""
     fitted = {}
-    for name, (target, inverted, source) in HEAD_TARGETS.items():
+    for name, (target, inverted, _) in HEAD_TARGETS.items():
         y = labels(arts, target)[idx]
-        keep = ~np.isnan(y) & (out.has_title[idx] if source == "title" else True)
+        keep = ~np.isnan(y) & head_rows(out, name)[idx]
         yy = (1 - y[keep]) if inverted else y[keep]
         fitted[name] = fit_head(head_input(out, name)[idx[keep]], yy)
     return fitted
