@@ -293,3 +293,39 @@ def test_an_opinion_headline_lowers_objectivity_and_no_title_moves_nothing(
     assert scores["argues"] < scores["reports"]
     assert points["argues"] < 0 < points["reports"]
     assert points["none"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "note"),
+    [
+        ("The views expressed in this commentary are solely those of the author.", True),
+        ("The opinions expressed in this commentary are his own.", True),
+        ("Opinions expressed here do not necessarily reflect the views of the paper.", True),
+        ("Jane Roe is a columnist for The Washington Post.", True),
+        ("Murray is a political scientist and a fellow with the institute.", False),
+        ("John Doe is a CNN contributor and the author of three books.", True),
+        ("At the time, he was a tenured professor at the university.", False),
+        ("The views expressed by protesters were varied, police said.", False),
+        ("Smith, a professor of law, said the ruling was narrow.", False),
+    ],
+)
+def test_a_commentary_note_is_a_disclaimer_or_a_contributor_line(sentence: str, note: bool) -> None:
+    from credlens.model.features import sentence_facts
+
+    assert sentence_facts(sentence).commentary_note is note
+
+
+def test_a_commentary_note_lowers_objectivity_and_is_its_evidence(scorer: Scorer) -> None:
+    """The same wire report, once with an opinion disclaimer on top: it scores lower, and the
+    disclaimer is the sentence that lowered it (its points are the component's)."""
+    article, url = page(REUTERS_MARKETS)
+    note = "The opinions expressed in this commentary are solely those of the author."
+    plain = scorer.score(article, url)
+    noted = scorer.score(
+        Article(**{**msgspec.structs.asdict(article), "text": f"{note}\n\n{article.text}"}), url
+    )
+    assert plain.scores is not None and noted.scores is not None and noted.details is not None
+    assert noted.scores.objectivity < plain.scores.objectivity
+    evidence = noted.details.objectivity.evidence
+    shown = [e for e in evidence if e.kind == "sentence" and e.text == note]
+    assert shown and shown[0].label == "commentary_note" and shown[0].weight < 0

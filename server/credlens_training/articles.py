@@ -67,6 +67,10 @@ class LabelledArticle:
     dated: bool
     news_opinion_fail: bool | None
     """NewsGuard: the outlet fails "handles the difference between news and opinion"."""
+    newsguard_score: float | None = None
+    """NewsGuard's 0-100 trust score of the outlet; None unrated."""
+    partisan: bool | None = None
+    """AllSides rates the outlet left or right, not center; None unknown."""
 
 
 def is_person(source: str) -> bool:
@@ -98,6 +102,7 @@ def allsides(root: Path) -> list[LabelledArticle]:
                 continue
             ng = r.get("newsguard")
             fails = ng.get("fails") if isinstance(ng, dict) else None
+            trust = ng.get("score") if isinstance(ng, dict) else None
             mbfc = r.get("mbfc_factual")
             out.append(
                 LabelledArticle(
@@ -117,6 +122,8 @@ def allsides(root: Path) -> list[LabelledArticle]:
                         if isinstance(fails, dict)
                         else None
                     ),
+                    newsguard_score=float(trust) if isinstance(trust, int | float) else None,
+                    partisan=r["bias"] != 1 if r.get("bias") is not None else None,
                 )
             )
     return out

@@ -64,7 +64,7 @@ ENCODER_LAYERS = 3
 #: Sentences scored per article, from the top: the article features' pool.
 MAX_SENTENCES = POOL_SENTENCES
 GOLDEN_TOLERANCE = 2e-3
-VERSION = "4.0.0"
+VERSION = "5.0.0"
 ARTICLES = D.DEFAULT_LABELS.parent / "articles"
 
 #: Column order of signal_logits, with the level and meaning of each signal.

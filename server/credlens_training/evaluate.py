@@ -291,6 +291,21 @@ def summarize_scores(
     return result
 
 
+def outlet_references(arts: Sequence[LabelledArticle]) -> dict[str, float]:
+    """How well other ratings of the OUTLET, no text read, tell the MBFC label apart on the same
+    articles: a reference for the text-alone accuracy AUC (what an outlet's reputation with
+    another rater carries; a text model sees less than that)."""
+    factual = S.labels(arts, "factual")
+    allsides = np.asarray([a.dataset == "allsides" for a in arts])
+    y = np.where(allsides, factual, np.nan)
+    trust = np.asarray([np.nan if a.newsguard_score is None else a.newsguard_score for a in arts])
+    centre = np.asarray([np.nan if a.partisan is None else 1.0 - a.partisan for a in arts])
+    return {
+        "NewsGuard's trust score of the outlet (0-100)": _auc(y, trust),
+        "AllSides rates the outlet center, not left or right": _auc(y, centre),
+    }
+
+
 def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, Any]:
     """Each head fitted on article labels against TF-IDF + LR on the same input (the article
     text, or the title for a headline head), same outlet-grouped folds."""
@@ -362,6 +377,7 @@ def evaluate_articles(
         ),
         **summarize_scores(arts, cv),
         "heads": head_vs_tfidf(arts, out),
+        "outlet_references": outlet_references(arts),
     }
 
 

@@ -123,6 +123,13 @@ OBJECTIVITY = (
         "the writer keeps out of the story",
     ),
     Design(
+        "commentary_note",
+        -1,
+        "commentary_note",
+        "the page says it is commentary (an opinion disclaimer or the writer's contributor line)",
+        "no note that the page is commentary",
+    ),
+    Design(
         "opinion_style_logit",
         -1,
         "opinion_style",
@@ -412,7 +419,9 @@ def fit_scores(
                 "writer's own sentences (a sentence with a direct quote or attribution "
                 "probability >= 0.5 is reported speech and counts 0 in those), "
                 "attribution probability, and shares of sentences with a direct quote, a named "
-                "source, a specific detail, first person outside quotes. Article heads "
+                "source, a specific detail, first person outside quotes; commentary_note is 1 if "
+                "any of those sentences is an opinion disclaimer or the writer's contributor "
+                "line, else 0. Article heads "
                 "(level 'article') are the sigmoid p of the mean of the sentences' logits; "
                 "headline heads (level 'headline': clickbait, opinion_headline) the sigmoid of "
                 "the title's logit. The *_logit features are ln(p / (1 - p)) with p clipped to "

@@ -256,6 +256,14 @@ def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> Non
         numbers = (m["n"], m["auc"], m["macro_f1"], b["auc"], b["macro_f1"])
         heads.add_row(name, *[str(c) for c in numbers])
     console.print(heads)
+    refs = Table(
+        title="For reference: the MBFC label from other ratings of the outlet (no text read)"
+    )
+    for col in ("rating", "AUC, MBFC high/very high vs mixed/lower"):
+        refs.add_column(col)
+    for name, auc in ours["outlet_references"].items():
+        refs.add_row(name, str(auc))
+    console.print(refs)
     evidence = scorer.manifest.evaluation.get("evidence", {})
     if isinstance(evidence, dict):
         ev = Table(title="Evidence precision at the display threshold (held-out sentences)")

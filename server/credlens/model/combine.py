@@ -9,10 +9,11 @@ Evidence is in score points and adds up: the distance from the reference article
 (``reference_score``, all features at their reference values) is split among components in
 proportion to their logit contributions ``weight × (feature − reference)`` (one positive
 factor for all, so no sign flips). A sentence feature's points split further among its
-sentences, ``weight × (value − reference) / n`` each; the sentences shown (the strongest whose
-label clears its precision threshold) are carved out, and what remains of each component is
-one signal item. Items are rounded to 0.01 with the rounding put on the largest, so they sum
-exactly to the rounded score minus the reference.
+sentences, ``weight × (value − reference) / n`` each (a page fact's, ``ANY_FEATURES``, among
+the sentences that have it); the sentences shown (the strongest whose label clears its
+precision threshold) are carved out, and what remains of each component is one signal item.
+Items are rounded to 0.01 with the rounding put on the largest, so they sum exactly to the
+rounded score minus the reference.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens.model.features import (
+    ANY_FEATURES,
     HEADLINE_LOGIT_FEATURES,
     LOGIT_FEATURES,
     SENTENCE_FEATURES,
@@ -180,7 +182,8 @@ def _evidence(
             if label is not None
             else np.ones(len(values[c.feature]), dtype=bool)
         )
-        per_sentence = fitted.per_logit * c.weight * (values[c.feature] - c.reference) / n
+        share = max(float(values[c.feature].sum()), 1.0) if c.feature in ANY_FEATURES else n
+        per_sentence = fitted.per_logit * c.weight * (values[c.feature] - c.reference) / share
         for i, v in enumerate(values[c.feature]):
             if eligible[i] and v > 0:
                 carve.setdefault(i, {})[c.name] = float(per_sentence[i])

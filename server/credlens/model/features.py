@@ -1,8 +1,9 @@
 """Article features: what the scores are fitted on, from sentence signals and measured facts.
 
 Measured (not learned) facts of each sentence: a direct quote, a named source, a specific
-detail, the writer's first person; of the page: byline, date, links. Patterns are compiled
-once, for RE2 (``credlens.patterns``): each is a plain test, linear in the sentence.
+detail, the writer's first person, a commentary note; of the page: byline, date, links.
+Patterns are compiled once, for RE2 (``credlens.patterns``): each is a plain test, linear in
+the sentence.
 
 ``article_features`` pools them with the graph's signals over the first ``POOL_SENTENCES``
 sentences into the named features of ``ARTICLE_FEATURES``, each in [0, 1] but the log odds of
@@ -63,6 +64,23 @@ _SPECIFIC = patterns.compile(
 _FIRST_PERSON = patterns.compile(
     r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Ww]e're|[Uu]s|[Oo]urs?)\b"
 )
+#: A commentary note: the page says it is commentary, by an opinion disclaimer ("The views
+#: expressed in this commentary are her own", "... do not necessarily reflect the views of")
+#: or by the writer's contributor line ("John Doe is a CNN contributor", "Jane Roe is a
+#: columnist for ..."), the conventions of opinion sections and guest pieces. Measured on the
+#: AllSides articles' first POOL_SENTENCES sentences: 113 of 982 opinion-section articles carry
+#: one, 5 of 2,639 news articles (all five columns filed as news). The contributor line asks
+#: for a name first, and for a columnist, contributor or commentator: with "professor",
+#: "fellow" or "author of" it also took news introducing a source ("Murray is a political
+#: scientist and a fellow with ...", 3 more news articles) for 10 more opinion pieces.
+_COMMENTARY_NOTE = patterns.compile(
+    r"\b(?i:views|opinions)\s+expressed\s+(?:in\s+this\s+\w+|here|by\s+(?:the\s+)?\w+)\s+"
+    r"(?:are|is)\s+(?:solely\s+|entirely\s+)?(?:his|hers?|theirs?|my|mine|our|the\s+(?:author|writer)|"
+    r"those\s+of)\b"
+    r"|\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)\s+(?:the\s+)?(?:views|opinions)\b"
+    r"|^\W*(?:[A-Z][\w.'’-]+\s+){1,3}(?:is|was)\s+(?:an?|the)\s+(?:[\w,'’-]+\s+){0,5}?"
+    r"(?:columnist|contributor|contributing\s+(?:writer|editor|columnist)|commentator)\b"
+)
 #: A quoted span, removed before looking for the writer's first person.
 _QUOTED_SPAN = patterns.compile(r"[\"“][^\"“”]*[\"”]")
 #: Attribution probability from which a sentence counts as reported speech.
@@ -97,6 +115,10 @@ ARTICLE_FEATURES = {
     "named_sources": "share of sentences naming a source beside a speech verb",
     "specific": "share of sentences with a number, date or other checkable detail",
     "first_person": "share of sentences where the writer says I/we outside quotes",
+    "commentary_note": (
+        "1 if a sentence says the page is commentary (an opinion disclaimer or the writer's "
+        "contributor line), else 0"
+    ),
     "opinion_style": "article head: the text reads like an opinion piece (probability)",
     "unreliable_style": "article head: the text reads like outlets with a weak factual record",
     "opinion_style_logit": "opinion_style as log odds ln(p / (1 - p)), p within [1e-6, 1 - 1e-6]",
@@ -119,7 +141,12 @@ SENTENCE_FEATURES = (
     "named_sources",
     "specific",
     "first_person",
+    "commentary_note",
 )
+#: Sentence features that are page facts: 1 if any pooled sentence has the fact, not a share.
+#: One disclaimer makes a page commentary however long it is; as a share, its fitted weight
+#: (-89 logits per unit) would have zeroed a ten-sentence brief over one false match.
+ANY_FEATURES = ("commentary_note",)
 
 
 @dataclass(frozen=True)
@@ -128,6 +155,7 @@ class SentenceFacts:
     named_source: bool
     specific: bool
     first_person: bool = False
+    commentary_note: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +172,7 @@ def sentence_facts(sentence: str) -> SentenceFacts:
         named_source=_NAMED_SOURCE.search(sentence) is not None,
         specific=_SPECIFIC.search(sentence) is not None,
         first_person=_FIRST_PERSON.search(_QUOTED_SPAN.sub(" ", sentence)) is not None,
+        commentary_note=_COMMENTARY_NOTE.search(sentence) is not None,
     )
 
 
@@ -167,6 +196,7 @@ def sentence_values(
         "named_sources": np.asarray([f.named_source for f in facts], dtype=np.float64),
         "specific": np.asarray([f.specific for f in facts], dtype=np.float64),
         "first_person": np.asarray([f.first_person for f in facts], dtype=np.float64),
+        "commentary_note": np.asarray([f.commentary_note for f in facts], dtype=np.float64),
     }
 
 
@@ -191,6 +221,8 @@ def article_features(
     without a title); ``headline_references``: each HEADLINE_LOGIT_FEATURES feature's value
     when its head has no probability (0 if not given)."""
     out = {name: float(v.mean()) if len(v) else 0.0 for name, v in values.items()}
+    for name in ANY_FEATURES:
+        out[name] = float(values[name].max()) if len(values.get(name, ())) else 0.0
     out["opinion_style"] = article_signals["opinion_style"]
     out["unreliable_style"] = article_signals["unreliable_style"]
     for name, head in LOGIT_FEATURES.items():
