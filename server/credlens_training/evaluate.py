@@ -306,6 +306,26 @@ def outlet_references(arts: Sequence[LabelledArticle]) -> dict[str, float]:
     }
 
 
+def fold_spread(
+    arts: Sequence[LabelledArticle],
+    out: S.Outputs,
+    models: Any,
+    seeds: Sequence[int],
+) -> dict[int, dict[str, float]]:
+    """The AllSides AUCs again with the outlets drawn into folds by other seeds: how much the
+    reported figures (``SEED``'s folds) owe to one draw of which outlets are held out together."""
+    reference = float(np.mean([p for p in out.clickbait if p is not None]))
+    records = [None] * len(arts)
+    spread = {}
+    for seed in seeds:
+        cv = S.cross_validated_scores(
+            arts, out, reference, models.sentence_thresholds, records, seed
+        )
+        auc = summarize_scores(arts, cv)["auc"]
+        spread[seed] = {k: v for k, v in auc.items() if "(AllSides)" in k or "text alone" in k}
+    return spread
+
+
 def head_vs_tfidf(arts: Sequence[LabelledArticle], out: S.Outputs) -> dict[str, Any]:
     """Each head fitted on article labels against TF-IDF + LR on the same input (the article
     text, or the title for a headline head), same outlet-grouped folds."""

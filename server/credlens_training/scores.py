@@ -298,21 +298,25 @@ def fit_heads(
     return fitted
 
 
-def _groups(arts: Sequence[LabelledArticle]) -> npt.NDArray[np.int64]:
-    """A fold per outlet: groups assigned to FOLDS folds by a seeded shuffle of outlets."""
+def _groups(arts: Sequence[LabelledArticle], seed: int = SEED) -> npt.NDArray[np.int64]:
+    """A fold per outlet: groups assigned to FOLDS folds by a seeded shuffle of outlets (the
+    figures are on ``SEED``'s folds; other seeds show how much they depend on the draw)."""
     names = sorted({a.group for a in arts})
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     order = rng.permutation(len(names))
     fold_of = {names[j]: int(k % FOLDS) for k, j in enumerate(order)}
     return np.asarray([fold_of[a.group] for a in arts])
 
 
 def oof_heads(
-    arts: Sequence[LabelledArticle], out: Outputs, idx: npt.NDArray[np.int64]
+    arts: Sequence[LabelledArticle],
+    out: Outputs,
+    idx: npt.NDArray[np.int64],
+    seed: int = SEED,
 ) -> dict[str, FloatArray]:
     """Article-head probabilities of the articles ``idx``, each from heads fitted on the other
     outlets among ``idx`` (full-length arrays; other positions are NaN)."""
-    folds = _groups(arts)
+    folds = _groups(arts, seed)
     probs = {name: np.full(len(arts), np.nan) for name in HEAD_TARGETS}
     for k in range(FOLDS):
         train = idx[folds[idx] != k]
@@ -335,6 +339,10 @@ def fit_monotone(
     active = list(designs)
     dropped: list[str] = []
     while True:
+        if not active:
+            # Every component's sign disagreed (text-alone accuracy can, on some outlet folds):
+            # nothing carries the label, so the balanced score is even odds, 5.
+            return 0.0, {}, dropped
         X = np.asarray([[r[d.feature] for d in active] for r in rows], dtype=np.float64)
         mean, std = X.mean(0), X.std(0)
         std[std == 0] = 1.0
@@ -459,15 +467,17 @@ def cross_validated_scores(
     clickbait_reference: float,
     thresholds: dict[str, float],
     records: Sequence[str | None],
+    seed: int = SEED,
 ) -> dict[str, FloatArray]:
     """Every AllSides article scored by models fitted on the other outlets' articles (the
-    article heads, the features' out-of-fold heads and the score models all refitted per fold)."""
+    article heads, the features' out-of-fold heads and the score models all refitted per fold;
+    ``seed`` draws the outlet folds)."""
     allsides = np.asarray([i for i, a in enumerate(arts) if a.dataset == "allsides"])
-    folds = _groups(arts)
+    folds = _groups(arts, seed)
     scores: dict[str, FloatArray] = {}
     for k in range(FOLDS):
         train, test = allsides[folds[allsides] != k], allsides[folds[allsides] == k]
-        inner = oof_heads(arts, out, train)
+        inner = oof_heads(arts, out, train, seed)
         rows = feature_rows(arts, out, inner_or_zero(inner), clickbait_reference)
         models, _ = fit_scores(arts, rows, train, thresholds)
         heads = fit_heads(arts, out, train)

@@ -107,8 +107,21 @@ def score(page: str, url: str | None, bundle: Path, as_json: bool) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="With --articles: a format-1 bundle (credlens-default 1.0.0) scored beside it.",
 )
+@click.option(
+    "--fold-seeds",
+    default="",
+    metavar="N,N,...",
+    help="With --articles: also refit and score the AllSides folds with the outlets drawn by "
+    "these seeds (e.g. 1,2,3,4; about 30 s each), to show how much the figures owe to one "
+    "draw of which outlets are held out together.",
+)
 def evaluate(
-    bundle: Path, labels: Path, pages: Path, articles_dir: Path | None, baseline: Path | None
+    bundle: Path,
+    labels: Path,
+    pages: Path,
+    articles_dir: Path | None,
+    baseline: Path | None,
+    fold_seeds: str,
 ) -> None:
     """Per learned signal, on 5 seeded held-out folds of the dev data: accuracy, macro-F1
     and AUC of the bundle's heads (refitted per fold on its embeddings; for a fine-tuned
@@ -121,7 +134,7 @@ def evaluate(
     With --articles: the three scores on article data the model never trained on: AllSides
     articles scored by models refitted without their outlet (5 outlet-grouped folds), the
     SemEval genre set; AUCs, per-class medians, evidence precision; --baseline puts a
-    format-1 bundle beside it.
+    format-1 bundle beside it; --fold-seeds repeats the AllSides AUCs on other outlet folds.
 
     Needs the `train` extra (scikit-learn) and an encoder bundle. Embeddings are cached under
     models/.cache.
@@ -146,7 +159,11 @@ def evaluate(
     if scorer.embed(["probe"]) is None:
         raise click.ClickException(f"{bundle} has no encoder: eval refits heads on embeddings")
     if articles_dir is not None:
-        _evaluate_articles(scorer, articles_dir, baseline)
+        try:
+            seeds = [int(x) for x in fold_seeds.split(",") if x.strip()]
+        except ValueError as exc:
+            raise click.BadParameter(f"not a list of integers: {fold_seeds!r}") from exc
+        _evaluate_articles(scorer, articles_dir, baseline, seeds)
         return
     cache = CACHE
     cache.mkdir(parents=True, exist_ok=True)
@@ -208,7 +225,9 @@ def evaluate(
         )
 
 
-def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> None:
+def _evaluate_articles(
+    scorer: Scorer, root: Path, baseline: Path | None, seeds: Sequence[int] = ()
+) -> None:
     """``model eval --articles``: the scores on labelled articles, beside a format-1 bundle."""
     from rich.console import Console
     from rich.table import Table
@@ -218,6 +237,7 @@ def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> Non
     from credlens_training.evaluate import (
         bundle_outputs,
         evaluate_articles,
+        fold_spread,
         legacy_scores,
         summarize_scores,
     )
@@ -273,4 +293,16 @@ def _evaluate_articles(scorer: Scorer, root: Path, baseline: Path | None) -> Non
             figures = (r["threshold"], r["precision"], r["recall"], r["shown"])
             ev.add_row(label, *[str(c) for c in figures])
         console.print(ev)
+    if seeds:
+        click.echo(f"  articles: other outlet folds (seeds {', '.join(map(str, seeds))})")
+        spread = fold_spread(arts, out, scorer.manifest.scores, seeds)
+        folds = Table(title="The same AUCs with the outlets drawn into folds by other seeds")
+        folds.add_column("AUC")
+        folds.add_column("reported folds", justify="right")
+        for seed in seeds:
+            folds.add_column(f"seed {seed}", justify="right")
+        for key in next(iter(spread.values())):
+            cells = [str(spread[seed][key]) for seed in seeds]
+            folds.add_row(key, str(ours["auc"][key]), *cells)
+        console.print(folds)
     click.echo(ours["protocol"])
