@@ -300,6 +300,8 @@ def test_an_opinion_headline_lowers_objectivity_and_no_title_moves_nothing(
     [
         ("The views expressed in this commentary are solely those of the author.", True),
         ("The opinions expressed in this commentary are his own.", True),
+        ("The views expressed are her own.", True),
+        ("The views expressed in these commentaries belong solely to the authors.", True),
         ("Opinions expressed here do not necessarily reflect the views of the paper.", True),
         ("Jane Roe is a columnist for The Washington Post.", True),
         ("Murray is a political scientist and a fellow with the institute.", False),

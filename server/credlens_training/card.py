@@ -357,8 +357,8 @@ links, byline, publication date.
   training titles had their section markers removed; on a page a leading "Opinion |" barely
   moves it (0.82 to 0.84 on an NYT column's title). The evidence names the headline.
 - `commentary_note` is a rule, not learned, and its weight is learned mostly from two outlets'
-  conventions: of the 113 AllSides opinion pieces with a note in their first sentences, 55 are
-  Townhall's and 51 CNN's (disclaimers, contributor lines), 7 from five other outlets; 5 of
+  conventions: of the 120 AllSides opinion pieces with a note in their first sentences, 58 are
+  CNN's and 55 Townhall's (disclaimers, contributor lines), 7 from five other outlets; 5 of
   2,639 news articles have one, all five columns filed as news. Its weight is large: a note
   costs about 3.4 in logit, so a report at 7.5 would fall near 1 (the evidence shows the
   sentence). A column without a note gains nothing from it.

@@ -68,15 +68,19 @@ _FIRST_PERSON = patterns.compile(
 #: expressed in this commentary are her own", "... do not necessarily reflect the views of")
 #: or by the writer's contributor line ("John Doe is a CNN contributor", "Jane Roe is a
 #: columnist for ..."), the conventions of opinion sections and guest pieces. Measured on the
-#: AllSides articles' first POOL_SENTENCES sentences: 113 of 982 opinion-section articles carry
-#: one, 5 of 2,639 news articles (all five columns filed as news). The contributor line asks
-#: for a name first, and for a columnist, contributor or commentator: with "professor",
-#: "fellow" or "author of" it also took news introducing a source ("Murray is a political
-#: scientist and a fellow with ...", 3 more news articles) for 10 more opinion pieces.
+#: AllSides articles' first POOL_SENTENCES sentences: 120 of 982 opinion-section articles carry
+#: one, 5 of 2,639 news articles (all five columns filed as news). The disclaimer's wording
+#: varies ("The views expressed are his own", "... in these commentaries belong solely to the
+#: authors"): its narrower first form found 113 of the 982 and the same 5. The contributor
+#: line asks for a name first, and for a columnist, contributor or commentator: with
+#: "professor", "fellow" or "author of" it also took news introducing a source ("Murray is a
+#: political scientist and a fellow with ...", 3 more news articles) for 10 more opinion
+#: pieces.
 _COMMENTARY_NOTE = patterns.compile(
-    r"\b(?i:views|opinions)\s+expressed\s+(?:in\s+this\s+\w+|here|by\s+(?:the\s+)?\w+)\s+"
-    r"(?:are|is)\s+(?:solely\s+|entirely\s+)?(?:his|hers?|theirs?|my|mine|our|the\s+(?:author|writer)|"
-    r"those\s+of)\b"
+    r"\b(?i:views|opinions)\s+expressed\s+"
+    r"(?:(?:in\s+th(?:is|ese)\s+\w+|here|by\s+(?:the\s+)?\w+(?:\s+\w+)?)\s+)?"
+    r"(?:are|is|belong)\s+(?:solely\s+|entirely\s+)?(?:to\s+)?"
+    r"(?:his|hers?|theirs?|my|mine|our|the\s+(?:authors?|writers?)|those\s+of)\b"
     r"|\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)\s+(?:the\s+)?(?:views|opinions)\b"
     r"|^\W*(?:[A-Z][\w.'’-]+\s+){1,3}(?:is|was)\s+(?:an?|the)\s+(?:[\w,'’-]+\s+){0,5}?"
     r"(?:columnist|contributor|contributing\s+(?:writer|editor|columnist)|commentator)\b"
