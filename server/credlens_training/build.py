@@ -274,8 +274,7 @@ def _score_stage(
     arts = corpus.articles
     allsides = np.asarray([i for i, a in enumerate(arts) if a.dataset == "allsides"])
     oof = S.inner_or_zero(S.oof_heads(arts, out, allsides))
-    reference = float(np.mean([p for p in out.clickbait if p is not None]))
-    rows = S.feature_rows(arts, out, oof, reference)
+    rows = S.feature_rows(arts, out, oof, out.clickbait_reference)
     models, dropped = S.fit_scores(arts, rows, allsides, thresholds)
     log(f"  scores fitted; dropped for a wrong sign: {dropped}")
     heads = S.fit_heads(arts, out, allsides)

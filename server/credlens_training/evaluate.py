@@ -7,6 +7,7 @@ never seen; the three scores on outlets never seen (AllSides) and on annotated g
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -306,23 +307,31 @@ def outlet_references(arts: Sequence[LabelledArticle]) -> dict[str, float]:
     }
 
 
+def outlet_records(arts: Sequence[LabelledArticle], sources: dict[str, str]) -> list[str | None]:
+    """Each article's outlet record in ``sources`` (as serving finds it), None where unlisted."""
+    from credlens.model.features import outlet_record
+
+    return [(outlet_record(a.domain, sources) or (None, None))[1] for a in arts]
+
+
 def fold_spread(
     arts: Sequence[LabelledArticle],
     out: S.Outputs,
     models: Any,
+    sources: dict[str, str],
     seeds: Sequence[int],
 ) -> dict[int, dict[str, float]]:
     """The AllSides AUCs again with the outlets drawn into folds by other seeds: how much the
     reported figures (``SEED``'s folds) owe to one draw of which outlets are held out together."""
-    reference = float(np.mean([p for p in out.clickbait if p is not None]))
-    records = [None] * len(arts)
+    records = outlet_records(arts, sources)
     spread = {}
     for seed in seeds:
         cv = S.cross_validated_scores(
-            arts, out, reference, models.sentence_thresholds, records, seed
+            arts, out, out.clickbait_reference, models.sentence_thresholds, records, seed
         )
+        # Only AllSides is refitted per fold: the genre set's AUC is not computed (NaN).
         auc = summarize_scores(arts, cv)["auc"]
-        spread[seed] = {k: v for k, v in auc.items() if "(AllSides)" in k or "text alone" in k}
+        spread[seed] = {k: v for k, v in auc.items() if not math.isnan(v)}
     return spread
 
 
@@ -368,10 +377,8 @@ def evaluate_articles(
 ) -> dict[str, Any]:
     """The three scores on outlets never seen (AllSides, refitted per fold) and on the genre set
     (the final models, which never saw it), and the article heads against TF-IDF."""
-    from credlens.model.features import outlet_record
-
-    records = [(outlet_record(a.domain, sources) or (None, None))[1] for a in arts]
-    reference = float(np.mean([p for p in out.clickbait if p is not None]))
+    records = outlet_records(arts, sources)
+    reference = out.clickbait_reference
     progress("  articles: scores refitted in 5 outlet-grouped folds")
     cv = S.cross_validated_scores(arts, out, reference, models.sentence_thresholds, records)
     genre = np.asarray([i for i, a in enumerate(arts) if a.dataset.startswith("genre")])

@@ -222,6 +222,12 @@ class Outputs:
     def has_title(self) -> npt.NDArray[np.bool_]:
         return np.asarray([c is not None for c in self.clickbait])
 
+    @property
+    def clickbait_reference(self) -> float:
+        """The mean clickbait probability of the titles: the clickbait feature's value
+        without a title."""
+        return float(np.mean([p for p in self.clickbait if p is not None]))
+
 
 def labels(arts: Sequence[LabelledArticle], target: str) -> npt.NDArray[np.float64]:
     """1/0 per article for ``news`` or ``factual``; NaN where unknown."""

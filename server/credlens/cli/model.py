@@ -295,7 +295,7 @@ def _evaluate_articles(
         console.print(ev)
     if seeds:
         click.echo(f"  articles: other outlet folds (seeds {', '.join(map(str, seeds))})")
-        spread = fold_spread(arts, out, scorer.manifest.scores, seeds)
+        spread = fold_spread(arts, out, scorer.manifest.scores, scorer.sources, seeds)
         folds = Table(title="The same AUCs with the outlets drawn into folds by other seeds")
         folds.add_column("AUC")
         folds.add_column("reported folds", justify="right")

@@ -182,8 +182,9 @@ def _evidence(
             if label is not None
             else np.ones(len(values[c.feature]), dtype=bool)
         )
-        share = max(float(values[c.feature].sum()), 1.0) if c.feature in ANY_FEATURES else n
-        per_sentence = fitted.per_logit * c.weight * (values[c.feature] - c.reference) / share
+        # A share splits over every sentence; a page fact over the sentences that have it.
+        over = max(float(values[c.feature].sum()), 1.0) if c.feature in ANY_FEATURES else n
+        per_sentence = fitted.per_logit * c.weight * (values[c.feature] - c.reference) / over
         for i, v in enumerate(values[c.feature]):
             if eligible[i] and v > 0:
                 carve.setdefault(i, {})[c.name] = float(per_sentence[i])
