@@ -13,19 +13,20 @@ from hypothesis import strategies as st
 
 from credlens import patterns, pipeline
 from credlens.model import Scorer, Scoring, load_bundle
-from credlens.schemas import Article, SuggestedHeadline
+from credlens.pipeline import reader
+from credlens.schemas import HEADLINE_FEATURES, Article, SuggestedHeadline
 from credlens.suggest import rules as R
-from credlens.suggest.compress import compress, compress_clause
+from credlens.suggest.compress import compress, compress_clause, title_variants
 from credlens.suggest.form import form_problems
 from credlens.suggest.grammar import present
 from credlens.suggest.headline import (
-    Candidate,
     candidates,
+    choose_candidate,
+    headline_options,
     keep_decision,
-    least_clickbait,
     suggest_headline,
-    support,
 )
+from credlens.suggest.ranking import Reading, choose, support
 from credlens.suggest.tokens import WORD, squash, words
 from credlens.text import split_sentences
 from credlens_bench.headline import centroid_baseline, lead_baseline, split_of
@@ -320,6 +321,11 @@ def test_compress_verb_forms(sentence: str, expected: str) -> None:
     assert compress(sentence) == expected
 
 
+def test_had_takes_the_number_of_its_subject() -> None:
+    assert compress("Economists had expected the move.", 10) == "Economists expect move"
+    assert compress("The bank had expected the move.", 10) == "Bank expects move"
+
+
 @pytest.mark.parametrize(
     ("token", "plural", "expected"),
     [
@@ -404,10 +410,17 @@ def test_compress_keeps_names_numbers_and_quotes_whole() -> None:
             10,
             ("Producer Mel Gibson, star of many films", False),
         ),
+        # A budget under the target cuts only at a phrase boundary, else gives nothing
+        # ("said it would spend" would lose the object; "raises interest" would split a phrase).
         (
             "Standard Chartered said it would spend $3.3bn to buy Korea First Bank.",
             6,
-            ("Standard Chartered said it would spend", False),
+            ("", False),
+        ),
+        (
+            "The Bank of England raised interest rates to 5% on Thursday.",
+            5,
+            ("", False),
         ),
         # The cut keeps the whole verb group and what follows it.
         (
@@ -439,36 +452,130 @@ def test_candidates_do_not_end_on_a_bare_number() -> None:
     assert found and all(not c.text.endswith(" 30") for c in found)
 
 
-def test_candidates_are_clauses_when_any_sentence_gives_one() -> None:
+def test_clauses_are_chosen_when_any_sentence_gives_one(model: Scorer) -> None:
     sentences = [
         "Leonardo DiCaprio, Jamie Foxx and Hilary Swank, all of them nominees this year.",
         "The nominees attended a lunch in Beverly Hills on Monday.",
     ]
+    text = " ".join(sentences)
     found = candidates(sentences, [0, 1])
-    assert found and all(c.verb and c.source == 1 for c in found)
     assert len(found) <= R.MAX_CANDIDATES
-    # With no clause anywhere, fragments are better than nothing.
+    assert any(not c.source.clause for c in found) and any(c.source.clause for c in found)
+    for ranker in (None, model.ranker):
+        choice = choose_candidate(
+            text,
+            sentences,
+            None,
+            found,
+            title=None,
+            title_loadedness=None,
+            read=reader(model),
+            ranker=ranker,
+        )
+        assert choice.chosen is not None and found[choice.chosen].source.clause
+        assert [r["clause"] for r in choice.features] == [float(c.source.clause) for c in found]
+    # With no clause anywhere, a fragment is better than nothing.
     fragments = candidates(sentences[:1], [0])
-    assert fragments and not any(c.verb for c in fragments)
+    assert fragments and not any(c.source.clause for c in fragments)
+    choice = choose_candidate(
+        text,
+        sentences,
+        None,
+        fragments,
+        title=None,
+        title_loadedness=None,
+        read=reader(model),
+        ranker=model.ranker,
+    )
+    assert choice.chosen is not None
 
 
-def test_least_clickbait_leaves_the_lead_only_for_a_much_plainer_cut(model: Scorer) -> None:
-    def option(text: str, source: int) -> Candidate:
-        return Candidate(text, "compressed", source, True)
+def test_title_cuts_are_candidates_and_the_title_itself_is_not() -> None:
+    title = "Democratic panic over Sanders reaches fever pitch as socialist candidate rises"
+    found = candidates(
+        ["The Senate passed the budget bill on Monday after a long debate."], [0], title
+    )
+    from_title = [c for c in found if c.source.sentence < 0]
+    assert from_title and all(c.text != title for c in found)
+    assert all(c.source.rank == -1 for c in from_title)
 
-    musical = option("It's A Wonderful Life to be turned into musical", 0)
-    plain = option("European Central Bank leaves key interest rate unchanged", 1)
-    chosen, p = least_clickbait([musical, plain], model.clickbait)
-    assert chosen == plain and p < R.OTHER_SOURCE_MAX_CLICKBAIT
-    # A plain lead stays, however plain the others.
-    steel = option("Egypt plans to privatise one of four state-owned banks", 0)
-    assert least_clickbait([steel, plain], model.clickbait)[0] == steel
-    # A lead the head calls clickbait outright gives way to any plainer cut.
-    capra = option("Frank Capra film to become stage show", 1)
-    assert least_clickbait([musical, capra], model.clickbait)[0] == capra
-    # A clickbait lead with no plainer alternative is still the lead's least clickbait cut.
-    stage = option("Stage adaptation of Mary Poppins has opening night", 0)
-    assert least_clickbait([musical, stage], model.clickbait)[0] == stage
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Massive protests erupt after brutal police crackdown",
+            ["Protests erupt after police crackdown", "Massive protests erupt", "Protests erupt"],
+        ),
+        (
+            "Florida reports 15,000 new coronavirus cases, smashing national record",
+            ["Florida reports 15,000 new coronavirus cases"],
+        ),
+        ("Report: Biden staff diversity data released", ["Biden staff diversity data released"]),
+        # A predicate adjective is the news, not a modifier.
+        ("Court rules the new law is unconstitutional", []),
+    ],
+)
+def test_title_variants_only_delete(title: str, expected: list[str]) -> None:
+    variants = title_variants(title)
+    for v in expected:
+        assert v in variants
+    source = words(title)
+    for v in variants:
+        # Deletions only: every word of a variant is the title's, in the title's order.
+        it = iter(source)
+        assert all(w in it for w in words(v)), v
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_title_variants_are_total(title: str) -> None:
+    for v in title_variants(title):
+        # Deletions only (the first letter is capitalised: "ß" becomes "SS").
+        assert isinstance(v, str) and len(v.split()) <= len(title.split())
+
+
+def test_feature_rows_are_the_ranker_contract(model: Scorer) -> None:
+    sentences = ["The Bank of England raised interest rates to 5% on Thursday.", "It was expected."]
+    text = " ".join(sentences)
+    options = headline_options(sentences, model.embed(sentences), "Rates rise again")
+    choice = choose_candidate(
+        text,
+        sentences,
+        model.embed(sentences),
+        options,
+        title="Rates rise again",
+        title_loadedness=None,
+        read=reader(model),
+        ranker=model.ranker,
+    )
+    assert choice.features and all(tuple(r) == HEADLINE_FEATURES for r in choice.features)
+    assert model.ranker is not None
+    assert model.ranker.manifest.features == list(HEADLINE_FEATURES)
+    quality = model.ranker(choice.features)
+    assert len(quality) == len(options) and all(np.isfinite(quality))
+
+
+def _reading(clickbait: list[float], propaganda: list[float]) -> Reading:
+    return Reading(clickbait, propaganda, [0.0] * len(clickbait), None)
+
+
+def test_choose_applies_the_rules_no_ranker_overrides() -> None:
+    quality = [0.9, 0.5, 0.1]
+    everything = [True, True, True]
+    # The best by quality, less the clickbait penalty: a clickbait cut loses to a plain one.
+    plain = _reading([0.01, 0.01, 0.01], [0.0, 0.0, 0.0])
+    assert choose(quality, plain, everything, None) == 0
+    baity = _reading([0.5, 0.01, 0.01], [0.0, 0.0, 0.0])
+    assert 0.9 - R.CLICKBAIT_PENALTY * 0.5 < 0.5 - R.CLICKBAIT_PENALTY * 0.01
+    assert choose(quality, baity, everything, None) == 1
+    # Never as loaded as the title: only candidates strictly below it may be chosen.
+    loaded = _reading([0.01, 0.01, 0.01], [0.4, 0.3, 0.1])
+    assert choose(quality, loaded, everything, 0.3) == 2
+    assert choose(quality, loaded, everything, 0.05) is None
+    # Ineligible candidates are never chosen; ties go to the earlier candidate.
+    assert choose(quality, plain, [False, True, True], None) == 1
+    assert choose([0.2, 0.2], _reading([0.0, 0.0], [0.0, 0.0]), [True, True], None) == 0
 
 
 def test_keep_decision() -> None:
@@ -482,7 +589,7 @@ def test_keep_decision() -> None:
 
 
 def test_no_text_and_no_title_gives_an_empty_lead(model: Scorer) -> None:
-    h = suggest_headline(Article(), [], None, supported=True, clickbait=model.clickbait)
+    h = suggest_headline(Article(), [], None, supported=True, read=reader(model))
     assert h.method == "lead" and h.text == ""
 
 
@@ -493,7 +600,14 @@ def test_unfit_lead_falls_to_the_next_sentence(model: Scorer) -> None:
         "Economists had expected the move after inflation rose in March.",
     ]
     article = Article(text=" ".join(sentences))
-    h = suggest_headline(article, sentences, None, supported=True, clickbait=model.clickbait)
+    h = suggest_headline(
+        article,
+        sentences,
+        model.embed(sentences),
+        supported=True,
+        read=reader(model),
+        ranker=model.ranker,
+    )
     assert h.text.startswith("Bank of England raises interest rates")
 
 
@@ -507,7 +621,8 @@ def test_total_on_odd_input(text: str, title: str | None) -> None:
             split_sentences(text),
             None,
             supported=supported,
-            clickbait=model.clickbait,
+            read=reader(model),
+            ranker=model.ranker,
         )
         assert isinstance(h.text, str)
         assert len(h.text) <= max(R.MAX_CHARS, len(" ".join((title or "").split())))

@@ -62,11 +62,49 @@ def _rehash(bundle: Path, name: str) -> None:
 
 
 def test_committed_bundles_load_with_their_manifest_hash(default: Scorer, small: Scorer) -> None:
-    for scorer, path in ((default, DEFAULT_BUNDLE), (small, SMALL)):
+    # The model's identity is its manifest, and its headline ranker's manifest if it has one.
+    assert default.ranker is not None and small.ranker is None
+    ranker = hashlib.sha256((DEFAULT_BUNDLE / "headline.json").read_bytes()).hexdigest()
+    assert default.ranker.sha256 == ranker
+    for scorer, path, extra in ((default, DEFAULT_BUNDLE, ranker.encode()), (small, SMALL, b"")):
         raw = (path / "manifest.json").read_bytes()
-        assert scorer.info.sha256 == hashlib.sha256(raw).hexdigest()
+        assert scorer.info.sha256 == hashlib.sha256(raw + extra).hexdigest()
         assert scorer.info.name == path.name
         assert scorer.card.startswith(f"# {path.name}")
+
+
+def _edit_ranker(bundle: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    path = bundle / "headline.json"
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data, indent=2))
+
+
+def test_refuses_a_ranker_that_reads_other_features(tmp_path: Path) -> None:
+    bundle = _copy(DEFAULT_BUNDLE, tmp_path)
+    _edit_ranker(bundle, lambda m: m["features"].reverse())
+    with pytest.raises(BundleError, match=r"headline\.json: the ranker reads features"):
+        load_bundle(bundle)
+
+
+def test_refuses_a_ranker_graph_that_differs_from_its_manifest(tmp_path: Path) -> None:
+    bundle = _copy(DEFAULT_BUNDLE, tmp_path)
+    graph = bytearray((bundle / "headline.onnx").read_bytes())
+    graph[-5:] = b"xxxxx"
+    (bundle / "headline.onnx").write_bytes(bytes(graph))
+    with pytest.raises(BundleError, match=r"headline\.onnx: size or sha256 differs"):
+        load_bundle(bundle)
+
+
+def test_a_bundle_without_a_ranker_still_suggests(tmp_path: Path) -> None:
+    bundle = _copy(DEFAULT_BUNDLE, tmp_path)
+    (bundle / "headline.json").unlink()
+    scorer = load_bundle(bundle)
+    assert scorer.ranker is None
+    from credlens.pipeline import suggest
+
+    article = Article(text="The Bank of England raised interest rates to 5% on Thursday.")
+    assert suggest(scorer, article, scorer.score(article)).text
 
 
 def test_bundle_sizes() -> None:

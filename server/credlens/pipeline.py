@@ -30,6 +30,7 @@ from credlens.model import Scorer, Scoring
 from credlens.model.features import domain_of
 from credlens.schemas import Analysis, AnalyzeRequest, Article, ArticleMeta, SuggestedHeadline
 from credlens.suggest.headline import suggest_headline
+from credlens.suggest.ranking import Reader, Reading
 from credlens.suggest.summary import summarize
 
 _PARAGRAPH_BREAK = patterns.compile(r"\n\s*\n")
@@ -147,6 +148,17 @@ def prepare(request: AnalyzeRequest) -> Prepared:
     return Prepared(article, fingerprint(article.title, article.text), _ms(start))
 
 
+def reader(scorer: Scorer) -> Reader:
+    """The scorer as the headline's ``Reader``: its heads and embeddings for any texts, one
+    batch."""
+
+    def read(texts: list[str]) -> Reading:
+        p, embeddings = scorer.read(texts, "clickbait", "propaganda", "opinion")
+        return Reading(p["clickbait"], p["propaganda"], p["opinion"], embeddings)
+
+    return read
+
+
 def suggest(
     scorer: Scorer,
     article: Article,
@@ -155,7 +167,8 @@ def suggest(
     title_propaganda: float | None = None,
 ) -> SuggestedHeadline:
     """The suggested headline from the scorer's answer (its sentences, embeddings, clickbait
-    and propaganda heads); the title's probabilities default to the scored title's."""
+    and propaganda heads) and the bundle's headline ranker; the title's probabilities default
+    to the scored title's."""
     if title_clickbait is None:
         title_clickbait = scoring.headline.clickbait_probability
     if title_propaganda is None:
@@ -165,7 +178,8 @@ def suggest(
         scoring.sentences,
         scoring.embeddings,
         supported=scoring.supported,
-        clickbait=scorer.clickbait,
+        read=reader(scorer),
+        ranker=scorer.ranker,
         title_clickbait=title_clickbait,
         title_propaganda=title_propaganda,
     )

@@ -104,6 +104,32 @@ class SuggestedHeadline(Base):
     article, a sentence compressed to headline length, or the lead as a last resort."""
 
 
+#: What the bundle's headline ranker reads about each candidate headline, in the order its
+#: manifest (``headline.json``) must list it: computed by ``credlens.suggest.ranking``, checked
+#: at load by ``credlens.model.ranker``. Cosines are of the scorer's L2-normalised embeddings
+#: (0 when there is nothing to compare with).
+HEADLINE_FEATURES: tuple[str, ...] = (
+    "from_title",  # 1 for a cut of the page's title
+    "titled",  # 1 when the page has a title
+    "sentence_rank",  # the source sentence's place in the ranking (-1: the title)
+    "sentence_index",  # its index in the article (-1: the title)
+    "budget",  # the word budget of the cut
+    "words",
+    "chars",
+    "clause",  # 1 when the cut keeps a main verb with what follows it
+    "clickbait",  # the scorer's clickbait head on the candidate
+    "propaganda",  # ... its propaganda head (loaded language)
+    "opinion",  # ... its opinion head
+    "centroid_cosine",  # to the article's mean sentence
+    "title_cosine",  # to the page's title
+    "source_cosine",  # to the sentence it was cut from
+    "source_centrality",  # that sentence's cosine to the article's mean sentence
+    "support",  # share of its content words found in the article
+    "capitalised",  # share of its words after the first that are capitalised (names)
+    "number",  # 1 when it has a digit
+)
+
+
 class HeadlineSignals(Base):
     clickbait_probability: Probability | None = None
     """Probability that the original headline is clickbait (None when there is none)."""
@@ -128,7 +154,8 @@ class ModelInfo(Base):
     name: str
     version: str
     sha256: str
-    """Hash of the bundle's manifest: names exactly one model build."""
+    """Hash of the bundle's manifest (with its headline ranker's, when it has one): names
+    exactly one model build."""
 
 
 class Analysis(Base):

@@ -179,7 +179,7 @@ def _model_status(service: AnalysisService) -> ModelStatus:
     responses=_errors(401, 403, 429),
 )
 async def get_model(scope: Scope) -> ModelStatus:
-    """The model bundle that serves: name, version, manifest sha256, kind, languages and its
+    """The model bundle that serves: name, version, model sha256, kind, languages and its
     model card (Markdown: what it was trained on, how it was evaluated, its limits)."""
     return _model_status(_service(scope))
 

@@ -35,8 +35,14 @@ def check(path: Path) -> None:
         click.echo(f"refused: {exc}", err=True)
         raise SystemExit(1) from exc
     m = scorer.manifest
-    click.echo(f"ok: {m.name} {m.version} ({m.kind}), manifest sha256 {scorer.info.sha256}")
+    click.echo(f"ok: {m.name} {m.version} ({m.kind}), model sha256 {scorer.info.sha256}")
     click.echo(f"  files: {', '.join(f'{f.path} ({f.bytes:,} B)' for f in m.files)}")
+    if scorer.ranker is not None:
+        r = scorer.ranker.manifest
+        click.echo(
+            f"  headline ranker: {r.name} {r.version}, {r.file.path} ({r.file.bytes:,} B), "
+            f"{len(r.features)} features"
+        )
     click.echo(f"  signals: {', '.join(s.name for s in m.signals)}")
     click.echo(
         f"  golden: {len(m.golden.sentences)} sentences within {m.golden.tolerance}, "

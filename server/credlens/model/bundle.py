@@ -22,8 +22,9 @@ from tokenizers import Tokenizer
 
 from credlens.model.features import ARTICLE_FEATURES, HEADLINE_LOGIT_FEATURES
 from credlens.model.manifest import FORMAT, Dim, Manifest, TensorSpec, decode
+from credlens.model.ranker import RankerError, load_ranker
 from credlens.model.scorer import Scorer
-from credlens.schemas import Article
+from credlens.schemas import HEADLINE_FEATURES, Article
 from credlens.text import warm_language_identifier
 
 #: Signals the scorer reads, with the level each must have.
@@ -55,8 +56,9 @@ class BundleError(Exception):
     """A bundle that must not serve; the message names the file and the problem."""
 
 
-def load_bundle(path: str | Path, *, threads: int = 1) -> Scorer:
+def load_bundle(path: str | Path, *, threads: int = 1, headline_ranker: bool = True) -> Scorer:
     """Read, check and load the bundle at ``path``; raise ``BundleError`` if anything is off.
+    ``headline_ranker=False`` leaves its headline ranker out (training a new one).
 
     A symbolic link is followed first: the scorer's ``path`` is the folder really loaded, which
     stays the same when the link is later pointed at another bundle (worker processes load it
@@ -73,8 +75,12 @@ def load_bundle(path: str | Path, *, threads: int = 1) -> Scorer:
         card = (root / manifest.card).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BundleError(f"{root / manifest.card}: cannot read the model card: {exc}") from exc
+    try:
+        ranker = load_ranker(root, HEADLINE_FEATURES, threads) if headline_ranker else None
+    except RankerError as exc:
+        raise BundleError(str(exc)) from exc
     warm_language_identifier()
-    scorer = Scorer(root, manifest, raw, card, session, tokenizer, sources)
+    scorer = Scorer(root, manifest, raw, card, session, tokenizer, sources, ranker)
     _check_golden(root, scorer)
     return scorer
 

@@ -21,6 +21,7 @@ from tokenizers import Tokenizer
 from credlens.model.combine import Signals, combine
 from credlens.model.features import article_facts, outlet_record, sentence_facts
 from credlens.model.manifest import Manifest
+from credlens.model.ranker import HeadlineRanker
 from credlens.schemas import Article, HeadlineSignals, ModelInfo, ScoreDetails, Scores
 from credlens.text import detect_language, split_sentences
 
@@ -63,14 +64,20 @@ class Scorer:
         session: ort.InferenceSession,
         tokenizer: Tokenizer | None,
         sources: dict[str, str],
+        ranker: HeadlineRanker | None = None,
     ) -> None:
         self.path = path
         self.manifest = manifest
         self.card = card
+        self.ranker = ranker
+        """The bundle's learned headline ranker (None: the bundle has none)."""
+        # The ranker changes suggestions, so its manifest is part of the model's identity
+        # (cached analyses are keyed by it).
+        identity = manifest_bytes + (ranker.sha256.encode() if ranker else b"")
         self.info = ModelInfo(
             name=manifest.name,
             version=manifest.version,
-            sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+            sha256=hashlib.sha256(identity).hexdigest(),
         )
         self._session = session
         self._tokenizer = tokenizer
@@ -119,8 +126,15 @@ class Scorer:
     def probabilities(self, texts: list[str], *signals: str) -> dict[str, list[float]]:
         """Each named signal's probability for each text (``clickbait``, ``propaganda``...),
         from one run of the graph."""
-        logits, _ = self.run(texts)
-        return {s: [float(p) for p in _sigmoid(logits[:, self._columns[s]])] for s in signals}
+        return self.read(texts, *signals)[0]
+
+    def read(
+        self, texts: list[str], *signals: str
+    ) -> tuple[dict[str, list[float]], npt.NDArray[np.float32] | None]:
+        """``probabilities`` and the embeddings (encoder bundles) of ``texts``, one run."""
+        logits, emb = self.run(texts)
+        probs = {s: [float(p) for p in _sigmoid(logits[:, self._columns[s]])] for s in signals}
+        return probs, emb
 
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32] | None:
         """Sentence embeddings (L2-normalised rows), or None for bundles without an encoder."""

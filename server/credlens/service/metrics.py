@@ -78,7 +78,7 @@ class Metrics:
         )
         self.model = Gauge(
             "credlens_model_info",
-            "The model bundle serving (value 1; name, version and manifest sha256 as labels)",
+            "The model bundle serving (value 1; name, version and model sha256 as labels)",
             ["name", "version", "sha256"],
             registry=r,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from credlens import patterns
 from credlens.suggest import rules as R
 from credlens.suggest.form import is_weak
-from credlens.suggest.grammar import headline_tense, is_verbish, verb_group_end
+from credlens.suggest.grammar import headline_tense, is_modifier, is_verbish, verb_group_end
 from credlens.suggest.tokens import bare, quote_marks, squash
 
 #: "(£13m)", "[citation]": asides a headline leaves out.
@@ -167,9 +167,13 @@ def _inside_quote(tokens: list[str]) -> list[bool]:
     return out
 
 
-def cut(tokens: list[str], budget: int, verb: int | None = None) -> list[str]:
+def cut(
+    tokens: list[str], budget: int, verb: int | None = None, *, boundary_only: bool = False
+) -> list[str]:
     """The longest prefix of at most ``budget`` tokens that ends before a phrase boundary and
-    keeps the main verb at index ``verb`` (a subject alone is no headline)."""
+    keeps the main verb at index ``verb`` (a subject alone is no headline). With no boundary
+    in reach it cuts at the budget, or, with ``boundary_only``, gives nothing (a short budget
+    would split a phrase: "raises interest | rates")."""
     if len(tokens) <= budget:
         return tokens
     if verb is not None and budget < verb + 2 <= R.MAX_WORDS:
@@ -204,6 +208,8 @@ def cut(tokens: list[str], budget: int, verb: int | None = None) -> list[str]:
             if any(boundaries(j, j)):
                 best = j
                 break
+    if best == 0 and boundary_only:
+        return []
     if best == 0:
         best = budget
         while best > R.MIN_WORDS and (is_weak(tokens[best - 1]) or inside[best - 1]):
@@ -230,7 +236,8 @@ def compress(sentence: str, budget: int = R.TARGET_WORDS) -> str:
 
 def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, bool]:
     """``compress``, and whether the result keeps a main verb (a subject alone, "Leonardo
-    DiCaprio, Jamie Foxx and Hilary Swank", is no headline)."""
+    DiCaprio, Jamie Foxx and Hilary Swank", is no headline). Budgets under
+    ``R.TARGET_WORDS`` only cut at a phrase boundary (else the result is empty)."""
     text = _PARENS.sub("", sentence)
     text = _DASH_ASIDE.sub(" ", text)
     text = _TRAILING_ATTRIBUTION.sub(r"\1", text.strip())  # a closing quote mark stays
@@ -251,7 +258,7 @@ def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, b
     tokens = _drop_descriptors(_drop_articles(text.split()))
     tokens, verb = headline_tense(tokens)
     last = None if verb is None else verb_group_end(tokens, verb)
-    kept = cut(tokens, budget, last)
+    kept = cut(tokens, budget, last, boundary_only=budget < R.TARGET_WORDS)
     # The verb needs what follows it unless the sentence ends there ("has already earned"),
     # and so does a later verb after a modal ("Standard Chartered said it would spend").
     has_verb = last is not None and (
@@ -259,3 +266,45 @@ def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, b
         or (last + 1 < len(kept) and not (len(kept) > 1 and bare(kept[-2]) in R.MODALS))
     )
     return clean(" ".join(kept)), has_verb
+
+
+#: The first clause boundary of a headline: what follows adds a second event or a comment
+#: ("X reaches fever pitch | as Y cements status", "X reports 15,000 cases | , smashing record").
+_TITLE_BOUNDARY = patterns.compile(r"(?:[,;]\s|\s[-–—|]\s|\s(?:as|after|amid|while|but)\s)")
+#: A label before a colon in the first words ("Report:", "WATCH:", "Analysis:").
+_TITLE_LABEL = patterns.compile(r"^\W*(?:\S+\s+){0,3}?\S+:\s+")
+#: After these a word is a predicate ("is unconstitutional"), not a modifier that can go.
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "become", "becomes"})
+
+
+def title_variants(title: str) -> list[str]:
+    """Deletions from a page's title a suggestion may be (``headline.candidates``): without a
+    leading label, cut at its first clause boundary, without its pure modifiers (adjectives and
+    adverbs: "massive", "brutal"), and the last two together. Nothing is added or reworded,
+    so names and numbers stay the title's."""
+    text = squash(title)
+    label = _TITLE_LABEL.match(text)
+    if label:
+        text = text[label.end() :]
+    boundary = _TITLE_BOUNDARY.search(text)
+    head = text[: boundary.start()] if boundary else text
+    out = [text, head, _without_modifiers(text)]
+    if boundary:
+        out.append(_without_modifiers(head))
+    return [clean(v) for v in out]
+
+
+def _without_modifiers(text: str) -> str:
+    """``text`` without its pure modifiers (``grammar.is_modifier``), except after a copula,
+    where the word is the predicate ("is unconstitutional"). The first word counts in lower
+    case ("Massive protests erupt")."""
+    tokens = text.split()
+    return " ".join(
+        t
+        for k, t in enumerate(tokens)
+        if not (
+            is_modifier(t if k else t.lower())
+            and (k == 0 or bare(tokens[k - 1]) not in _COPULAS)
+            and len(tokens) > 1
+        )
+    )

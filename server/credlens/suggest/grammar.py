@@ -40,7 +40,7 @@ class _WithoutSpacy(importlib.abc.MetaPathFinder):
 _finder = _WithoutSpacy()
 sys.meta_path.insert(0, _finder)
 try:
-    from lemminflect import getInflection, getLemma
+    from lemminflect import getAllLemmas, getInflection, getLemma
 finally:
     sys.meta_path.remove(_finder)
 
@@ -70,6 +70,17 @@ def is_verbish(token: str) -> bool:
         return False
     w = bare(token)
     return w in R.AUXILIARIES or w in R.PRESENT_VERBS or is_past(w)
+
+
+def is_modifier(token: str) -> bool:
+    """Whether a lower-case word is only ever an adjective or adverb in lemminflect's lexicon
+    ("massive", "brutal", "really"; not "panic", "federal", which are nouns too): a headline
+    stays a headline without it."""
+    word = bare(token)
+    if not word.isalpha() or token[:1].isupper() or word in R.FUNCTION_WORDS:
+        return False
+    tags = set(getAllLemmas(word))
+    return bool(tags) and tags <= {"ADJ", "ADV"}
 
 
 def present(token: str, plural: bool) -> str:
@@ -160,7 +171,9 @@ def headline_tense(tokens: list[str]) -> tuple[list[str], int | None]:
     elif word in ("has", "have", "had") and is_participle(nxt):
         # Perfect: "has won" → "wins", "have risen" → "rise".
         del out[v]
-        out[v] = present(tokens[v + 1], plural=word == "have")
+        # "had" says nothing of number: the subject does ("Economists had expected").
+        plural = word == "have" or (word == "had" and subject_is_plural(tokens[:v]))
+        out[v] = present(tokens[v + 1], plural=plural)
     elif is_past(word):
         # "a car based on X isn't expected": an auxiliary soon after means the past form
         # modifies the subject; that auxiliary's verb is the main one, left as written.

@@ -4,60 +4,52 @@ No generative model can be had offline, so the suggestion is built from the arti
 ``suggest_headline`` runs, on the scorer's sentences and embeddings (passed in as plain
 values: this package never imports the model):
 
-1. **keep**: an original headline that passes the form rules (``form``), is not clickbait (the
-   scorer's clickbait head) and whose content words the body supports is kept
-   (``kept_original``).
+1. **keep**: an original headline that passes the form rules (``form``), reads as plain news
+   to the scorer's clickbait and propaganda heads and whose content words the body supports is
+   kept, and the response says so (``kept_original``).
 2. **rank**: otherwise the first sentences (news puts the event in the lead) are ranked by
    centrality (``salience``) plus a position prior, skipping questions, quotes, second person
    and boilerplate (``form.source_problem``).
-3. **compress**: each candidate sentence is cut to headline length at a few word budgets by
-   deleting words (``compress``); only the main verb changes, put in headline tense
-   (``grammar``) (``compressed``; ``extractive`` when nothing changed).
-4. **check**: a cut must pass the form rules and keep its main verb with what follows it; up
-   to ``MAX_CANDIDATES`` such cuts go to the clickbait head, and the best sentence's first
-   plain one wins, another sentence's only when much plainer (``least_clickbait``); the lead
-   cut to length is the last resort (``lead``).
+3. **compress**: each ranked sentence, and the page's title, is cut to headline length at
+   several word budgets by deleting words (``compress``); only the main verb changes, put in
+   headline tense (``grammar``).
+4. **choose**: the scorer reads every cut that passes the form rules (one batch); the bundle's
+   learned ranker predicts each one's quality from what it read (``ranking``); the best plain
+   one that is less loaded than the title wins (``compressed``, or ``extractive`` when nothing
+   was cut). A cut that keeps a main verb is preferred to a fragment. The lead cut to length
+   is the last resort (``lead``).
 
-So every name, number and date in a suggestion comes from the article. Deterministic and
-total: odd input gives a shorter or empty suggestion, never an error. Tuned constants live in
-``rules``.
+So every name, number and date in a suggestion comes from the article or its title.
+Deterministic and total: odd input gives a shorter or empty suggestion, never an error.
+Tuned constants live in ``rules``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 
 from credlens.schemas import Article, SuggestedHeadline
 from credlens.suggest import rules as R
-from credlens.suggest.compress import clean, compress_clause, cut_to_length
+from credlens.suggest.compress import clean, compress_clause, cut_to_length, title_variants
 from credlens.suggest.form import ends_on_bare_count, form_problems, source_problem
+from credlens.suggest.ranking import (
+    Ranker,
+    Reader,
+    Source,
+    choose,
+    feature_rows,
+    loadedness,
+    support,
+)
 from credlens.suggest.salience import Matrix, centrality, sentence_vectors
-from credlens.suggest.tokens import squash, words
+from credlens.suggest.tokens import squash
 from credlens.text import split_sentences
 
-
-class ClickbaitJudge(Protocol):
-    """The scorer's clickbait head: one probability per headline, in one batch."""
-
-    def __call__(self, texts: list[str], /) -> list[float]: ...
-
-
 # --- Keeping the original --------------------------------------------------------------------
-
-
-def support(headline: str, article_text: str) -> float:
-    """Share of the headline's content words that occur in the article (0 when it has none)."""
-    content = [w for w in words(headline) if w not in R.SUPPORT_STOPWORDS]
-    if not content:
-        return 0.0
-    body = set(words(article_text))
-    # A prefix match covers inflection ("gains" ~ "gained", "Russia" ~ "Russian").
-    stems = {w[:5] for w in body}
-    return sum(1 for w in content if w in body or w[:5] in stems) / len(content)
 
 
 def loaded(propaganda: float | None) -> bool:
@@ -123,65 +115,120 @@ def rank_candidates(sentences: Sequence[str], embeddings: Matrix | None) -> list
 class Candidate:
     text: str
     method: Literal["extractive", "compressed"]
-    source: int
-    """Index of the sentence it was made from."""
-    verb: bool
-    """Whether the main verb survived compression."""
+    source: Source
 
     def headline(self) -> SuggestedHeadline:
         return SuggestedHeadline(text=self.text, method=self.method)
 
 
-def candidates(sentences: Sequence[str], order: Iterable[int]) -> list[Candidate]:
-    """Fit compressions of the sentences in ``order`` at each of ``R.CANDIDATE_BUDGETS``, in
-    that order, at most ``R.MAX_CANDIDATES``. Those that keep a main verb come first; verbless
-    ones are only used when no sentence gives a clause ("Leonardo DiCaprio, Jamie Foxx and
-    Hilary Swank" is no headline)."""
-    clauses: list[Candidate] = []
-    fragments: list[Candidate] = []
-    seen: set[str] = set()
-    for i in order:
-        for budget in R.CANDIDATE_BUDGETS:
-            text, verb = compress_clause(sentences[i], budget)
-            if text in seen or form_problems(text) or ends_on_bare_count(text):
-                continue
+def _fit(text: str, seen: set[str]) -> bool:
+    return text not in seen and not form_problems(text) and not ends_on_bare_count(text)
+
+
+def _cuts(text: str, source: Source, seen: set[str]) -> Iterable[Candidate]:
+    for budget in R.CANDIDATE_BUDGETS:
+        cut, verb = compress_clause(text, budget)
+        if not _fit(cut, seen):
+            continue
+        seen.add(cut)
+        method: Literal["extractive", "compressed"] = (
+            "extractive" if cut == clean(text) else "compressed"
+        )
+        yield Candidate(
+            cut, method, Source(source.sentence, source.rank, budget=budget, clause=verb)
+        )
+
+
+def _title_cuts(title: str, seen: set[str]) -> Iterable[Candidate]:
+    """Deletions from the title (``compress.title_variants``; budget 0), then its cuts."""
+    for text in title_variants(title):
+        if _fit(text, seen):
             seen.add(text)
-            method: Literal["extractive", "compressed"] = (
-                "extractive" if text == clean(sentences[i]) else "compressed"
-            )
-            (clauses if verb else fragments).append(Candidate(text, method, i, verb))
-        if len(clauses) >= R.MAX_CANDIDATES:
-            break
-    return (clauses or fragments)[: R.MAX_CANDIDATES]
+            # The title's verb is kept unless a variant cut the clause that held it: a
+            # variant counts as a clause when compression finds a verb in it.
+            verb = compress_clause(text, R.MAX_WORDS)[1]
+            yield Candidate(text, "compressed", Source(-1, -1, budget=0, clause=verb))
+    yield from _cuts(title, Source(-1, -1, 0, False), seen)
 
 
-def least_clickbait(options: list[Candidate], clickbait: ClickbaitJudge) -> tuple[Candidate, float]:
-    """The plainest of ``options`` by the clickbait head, preferring the best-ranked sentence:
-    its first cut that reads as plain news, else another sentence's cut only if it is clearly
-    plain and much less clickbait (or if the head calls every cut of the lead clickbait
-    outright), else that sentence's least clickbait cut. The head reacts to style and topic
-    more than content ("is parting" vs "is parting company with its chief executive"), so
-    another cut of the lead often reads as plain news; the lead carries the event, so leaving
-    it costs more (``rules``)."""
-    lead = [o for o in options if o.source == options[0].source]
-    lead_p = clickbait([o.text for o in lead])
-    for option, p in zip(lead, lead_p, strict=True):
-        if p < R.SUGGESTION_MAX_CLICKBAIT:
-            return option, p
-    best_p, best = min(zip(lead_p, lead, strict=True), key=lambda pair: pair[0])
-    others = options[len(lead) :]
-    if not others:
-        return best, best_p
-    scored = list(zip(others, clickbait([o.text for o in others]), strict=True))
-    for option, p in scored:
-        if p < R.OTHER_SOURCE_MAX_CLICKBAIT and p < best_p - R.OTHER_SOURCE_MARGIN:
-            return option, p
-    if best_p >= R.CLICKBAIT_OUTRIGHT:
-        # The head calls every cut of the lead clickbait: any plainer cut beats it.
-        option, p = min(scored, key=lambda pair: pair[1])
-        if p < best_p:
-            return option, p
-    return best, best_p
+def candidates(
+    sentences: Sequence[str], order: Iterable[int], title: str | None = None
+) -> list[Candidate]:
+    """Deletions from ``title`` and its cuts, then fit cuts of the sentences in ``order``
+    (their rank is their place there) at each of ``R.CANDIDATE_BUDGETS``; at most
+    ``R.MAX_CANDIDATES``, distinct. The title as it is is never one: it is kept or not."""
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    if title:
+        seen.add(clean(title))
+        out.extend(_title_cuts(title, seen))
+    for rank, i in enumerate(order):
+        out.extend(_cuts(sentences[i], Source(i, rank, 0, False), seen))
+    return out[: R.MAX_CANDIDATES]
+
+
+def headline_options(
+    sentences: Sequence[str], embeddings: Matrix | None, title: str | None
+) -> list[Candidate]:
+    """The candidates of an article: cuts of its ranked lead sentences and of its title; when
+    no lead sentence is fit, of the first fit sentence after them."""
+    options = candidates(sentences, rank_candidates(sentences, embeddings), title)
+    if any(o.source.sentence >= 0 for o in options) or len(options) == R.MAX_CANDIDATES:
+        return options
+    late = (
+        i
+        for i in range(R.CANDIDATE_SENTENCES, len(sentences))
+        if not source_problem(sentences[i], False)
+    )
+    found = next((c for i in late if (c := candidates(sentences, [i]))), [])
+    return (options + found)[: R.MAX_CANDIDATES]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidates of one article with what the scorer and the ranker made of them."""
+
+    options: list[Candidate]
+    features: list[dict[str, float]]
+    chosen: int | None
+    """Index of the suggestion among ``options`` (None: none may be shown)."""
+
+
+def choose_candidate(
+    article_text: str,
+    sentences: Sequence[str],
+    embeddings: Matrix | None,
+    options: list[Candidate],
+    *,
+    title: str | None,
+    title_loadedness: float | None,
+    read: Reader,
+    ranker: Ranker | None,
+) -> Choice:
+    """Read ``options`` (and the title) with the scorer in one batch, describe them, rank them
+    (the bundle's ranker, else their order) and choose (``ranking.choose``). A cut of a
+    sentence that loses the main verb or its object is only chosen when no sentence gives a
+    clause ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank" is no headline); deletions from
+    the title keep the title's own form, verbless or not."""
+    if not options:
+        return Choice([], [], None)
+    reading = read([o.text for o in options] + ([title] if title else []))
+    emb = reading.embeddings
+    title_vector = emb[-1] if emb is not None and title else None
+    vectors = sentence_vectors(list(sentences), embeddings)
+    rows = feature_rows(
+        [o.text for o in options],
+        [o.source for o in options],
+        reading,
+        article_text=article_text,
+        sentence_vectors=vectors,
+        centrality=centrality(vectors),
+        title_vector=title_vector,
+    )
+    quality = list(ranker(rows)) if ranker else [-float(i) for i in range(len(options))]
+    body = [o.source.clause for o in options if o.source.sentence >= 0]
+    eligible = [o.source.sentence < 0 or o.source.clause or not any(body) for o in options]
+    return Choice(options, rows, choose(quality, reading, eligible, title_loadedness))
 
 
 def suggest_headline(
@@ -190,7 +237,8 @@ def suggest_headline(
     embeddings: Matrix | None,
     *,
     supported: bool,
-    clickbait: ClickbaitJudge,
+    read: Reader,
+    ranker: Ranker | None = None,
     title_clickbait: float | None = None,
     title_propaganda: float | None = None,
 ) -> SuggestedHeadline:
@@ -198,41 +246,41 @@ def suggest_headline(
 
     ``sentences`` and ``embeddings`` are the scorer's (the text is split here when there are
     no sentences; TF-IDF stands in for missing embeddings). ``supported``: the article is in
-    a language the rules and the clickbait head know (English). ``clickbait`` judges cuts;
-    ``title_clickbait`` is its probability for the title when the scorer already has it;
-    ``title_propaganda`` the propaganda head's (a loaded original is never kept)."""
+    a language the rules and the scorer's heads know (English). ``read`` has the scorer read
+    candidates; ``ranker`` is the bundle's learned headline ranker (None: candidates keep
+    their order). ``title_clickbait`` and ``title_propaganda`` are the heads' probabilities
+    for the title when the scorer already has them."""
     text = article.text or "\n\n".join(article.paragraphs)
     sentences = list(sentences) or split_sentences(text)
     title = squash(article.title) if article.title else None
     if not supported:
-        # The rules and the clickbait head are English: keep what the page says, if anything.
+        # The rules and the heads are English: keep what the page says, if anything.
         if title:
             return SuggestedHeadline(text=title, method="kept_original")
         return _lead(sentences, None)
+    title_loadedness = None
     if title:
-        if title_clickbait is None:
-            title_clickbait = clickbait([title])[0]
+        if title_clickbait is None or title_propaganda is None:
+            first = read([title])
+            title_clickbait = first.clickbait[0] if title_clickbait is None else title_clickbait
+            title_propaganda = first.propaganda[0] if title_propaganda is None else title_propaganda
         if keep_decision(title, text, title_clickbait, title_propaganda).keep:
             return SuggestedHeadline(text=title, method="kept_original")
-    options = candidates(sentences, rank_candidates(sentences, embeddings))
-    if not options:
-        # Nothing fit in the lead: the first fit sentence anywhere, before the raw lead.
-        late = (
-            i
-            for i in range(R.CANDIDATE_SENTENCES, len(sentences))
-            if not source_problem(sentences[i], False)
-        )
-        options = next((found for i in late if (found := candidates(sentences, [i]))), [])
-    if not options:
-        return _lead(sentences, title)
-    best, best_p = least_clickbait(options, clickbait)
-    if (
-        title
-        and title_clickbait is not None
-        and title_clickbait < best_p
-        and not form_problems(title)
-        and not loaded(title_propaganda)
-    ):
-        # An original that is well formed and less clickbait than anything we can offer stays.
+        title_loadedness = loadedness(title_clickbait, title_propaganda)
+    options = headline_options(sentences, embeddings, title)
+    choice = choose_candidate(
+        text,
+        sentences,
+        embeddings,
+        options,
+        title=title,
+        title_loadedness=title_loadedness,
+        read=read,
+        ranker=ranker,
+    )
+    if choice.chosen is not None:
+        return options[choice.chosen].headline()
+    if title and not form_problems(title) and not loaded(title_propaganda):
+        # Nothing we can offer is less loaded than a well-formed original: it stays.
         return SuggestedHeadline(text=title, method="kept_original")
-    return best.headline()
+    return _lead(sentences, title)
