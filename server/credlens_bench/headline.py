@@ -119,12 +119,9 @@ def ranked_options(scorer: Scorer, article: Article, scoring: Scoring) -> list[s
         title=article.title,
         title_loadedness=None,
         read=reader(scorer),
-        ranker=None,
+        ranker=scorer.ranker,
     )
-    if scorer.ranker is None:
-        return [o.text for o in options]
-    quality = scorer.ranker(choice.features)
-    order = sorted(range(len(options)), key=lambda i: (-quality[i], i))
+    order = sorted(range(len(options)), key=lambda i: (-choice.quality[i], i))
     return [options[i].text for i in order]
 
 

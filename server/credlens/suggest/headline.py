@@ -190,6 +190,8 @@ class Choice:
 
     options: list[Candidate]
     features: list[dict[str, float]]
+    quality: list[float]
+    """The ranker's prediction for each option (without a ranker: minus its index)."""
     chosen: int | None
     """Index of the suggestion among ``options`` (None: none may be shown)."""
 
@@ -211,7 +213,7 @@ def choose_candidate(
     clause ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank" is no headline); deletions from
     the title keep the title's own form, verbless or not."""
     if not options:
-        return Choice([], [], None)
+        return Choice([], [], [], None)
     reading = read([o.text for o in options] + ([title] if title else []))
     emb = reading.embeddings
     title_vector = emb[-1] if emb is not None and title else None
@@ -228,7 +230,7 @@ def choose_candidate(
     quality = list(ranker(rows)) if ranker else [-float(i) for i in range(len(options))]
     body = [o.source.clause for o in options if o.source.sentence >= 0]
     eligible = [o.source.sentence < 0 or o.source.clause or not any(body) for o in options]
-    return Choice(options, rows, choose(quality, reading, eligible, title_loadedness))
+    return Choice(options, rows, quality, choose(quality, reading, eligible, title_loadedness))
 
 
 def suggest_headline(

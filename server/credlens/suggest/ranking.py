@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens.suggest import rules as R
+from credlens.suggest.salience import centroid
 from credlens.suggest.tokens import words
 
 Matrix = npt.NDArray[np.float32]
@@ -59,15 +60,32 @@ class Source:
     """Whether the cut keeps a main verb with what follows it."""
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """An article's words and their 5-letter prefixes, read once for every headline checked
+    against it (``support``)."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, article_text: str) -> Vocabulary:
+        body = frozenset(words(article_text))
+        return cls(body, frozenset(w[:5] for w in body))
+
+    def support(self, headline: str) -> float:
+        """Share of the headline's content words that occur in the article (0 when it has
+        none). A prefix match covers inflection ("gains" ~ "gained", "Russia" ~ "Russian")."""
+        content = [w for w in words(headline) if w not in R.SUPPORT_STOPWORDS]
+        if not content:
+            return 0.0
+        found = sum(1 for w in content if w in self.words or w[:5] in self.stems)
+        return found / len(content)
+
+
 def support(headline: str, article_text: str) -> float:
-    """Share of the headline's content words that occur in the article (0 when it has none)."""
-    content = [w for w in words(headline) if w not in R.SUPPORT_STOPWORDS]
-    if not content:
-        return 0.0
-    body = set(words(article_text))
-    # A prefix match covers inflection ("gains" ~ "gained", "Russia" ~ "Russian").
-    stems = {w[:5] for w in body}
-    return sum(1 for w in content if w in body or w[:5] in stems) / len(content)
+    """``Vocabulary.support`` of one headline against ``article_text``."""
+    return Vocabulary.of(article_text).support(headline)
 
 
 def _cosine(a: Matrix | None, i: int, b: npt.NDArray[np.float32] | None) -> float:
@@ -90,10 +108,8 @@ def feature_rows(
     emb = reading.embeddings
     comparable = emb is not None and emb.shape[1] == sentence_vectors.shape[1]
     cand = emb if comparable else None
-    centroid: npt.NDArray[np.float32] | None = None
-    if len(sentence_vectors):
-        mean = sentence_vectors.mean(axis=0)
-        centroid = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    middle = centroid(sentence_vectors)
+    vocabulary = Vocabulary.of(article_text)
     rows: list[dict[str, float]] = []
     for i, (text, src) in enumerate(zip(texts, sources, strict=True)):
         toks = text.split()
@@ -111,11 +127,11 @@ def feature_rows(
                 "clickbait": reading.clickbait[i],
                 "propaganda": reading.propaganda[i],
                 "opinion": reading.opinion[i],
-                "centroid_cosine": _cosine(cand, i, centroid),
+                "centroid_cosine": _cosine(cand, i, middle),
                 "title_cosine": _cosine(emb, i, title_vector),
                 "source_cosine": _cosine(cand, i, src_vec),
                 "source_centrality": float(centrality[src.sentence]) if src.sentence >= 0 else 0.0,
-                "support": support(text, article_text),
+                "support": vocabulary.support(text),
                 "capitalised": sum(t[:1].isupper() for t in toks[1:]) / max(len(toks), 1),
                 "number": float(any(c.isdigit() for c in text)),
             }

@@ -46,12 +46,20 @@ def sentence_vectors(sentences: list[str], embeddings: Matrix | None) -> Matrix:
     return tfidf_vectors(sentences)
 
 
+def centroid(vectors: Matrix) -> npt.NDArray[np.float32] | None:
+    """The article's centroid: the mean row, re-normalised (None for no rows or a zero mean)."""
+    if len(vectors) == 0:
+        return None
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    if norm < 1e-9:
+        return None
+    return np.asarray(mean / norm, dtype=np.float32)
+
+
 def centrality(vectors: Matrix) -> npt.NDArray[np.float64]:
     """Cosine of each row to the article's centroid (the mean row, re-normalised)."""
-    if len(vectors) == 0:
-        return np.zeros(0)
-    centroid = vectors.mean(axis=0)
-    norm = float(np.linalg.norm(centroid))
-    if norm < 1e-9:
+    middle = centroid(vectors)
+    if middle is None:
         return np.zeros(len(vectors))
-    return np.asarray(vectors @ (centroid / norm), dtype=np.float64)
+    return np.asarray(vectors @ middle, dtype=np.float64)
