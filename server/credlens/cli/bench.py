@@ -113,8 +113,9 @@ def bench_headline(
 ) -> None:
     """Suggested headlines generated from the body alone vs the real ones: ROUGE-1/ROUGE-L F
     for ours and two baselines (first sentence cut to 12 words, sentence closest to the
-    centroid), with two diagnostic rows (ours' first-ranked compression, and the best of its
-    compressions picked with the real headline: the ceiling of choosing among them),
+    centroid), with two diagnostic rows (the bundle's headline ranker's first choice before
+    the clickbait penalty, and the best of the candidates picked with the real headline: the
+    ceiling of choosing among them),
     clickbait probability of ours and of the originals, how often the original is kept, the
     share with a finite main verb (spaCy, dev extra), and the time headline + summary add to
     scoring per 1,000 words. With --neus: the NeuS neutral-title task."""
