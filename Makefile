@@ -73,7 +73,7 @@ extension-test: $(NODE_STAMP)
 # --- Model ------------------------------------------------------------------------------------
 # `make model`: rebuild both bundles from ../shared/data/labels and ../shared/data/articles
 # (52 minutes measured on 2 cores from scratch, 34 of them fine-tuning the top layer; the budget is 60),
-# then the default bundle's headline ranker from the rebuilt scorer (3 minutes).
+# then the default bundle's headline ranker from the rebuilt scorer (4 minutes).
 # torch (CPU 2.13.0) is installed first so that pip never pulls a CUDA build.
 TRAIN_STAMP := $(VENV)/.train-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 

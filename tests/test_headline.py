@@ -26,7 +26,7 @@ from credlens.suggest.headline import (
     keep_decision,
     suggest_headline,
 )
-from credlens.suggest.ranking import Reading, choose, support
+from credlens.suggest.ranking import Ranker, Reading, choose, support
 from credlens.suggest.tokens import WORD, squash, words
 from credlens.text import split_sentences
 from credlens_bench.headline import centroid_baseline, lead_baseline, split_of
@@ -550,10 +550,71 @@ def test_feature_rows_are_the_ranker_contract(model: Scorer) -> None:
         ranker=model.ranker,
     )
     assert choice.features and all(tuple(r) == HEADLINE_FEATURES for r in choice.features)
-    assert model.ranker is not None
+    assert model.ranker is not None and choice.embeddings is not None
     assert model.ranker.manifest.features == list(HEADLINE_FEATURES)
-    quality = model.ranker(choice.features)
-    assert len(quality) == len(options) and all(np.isfinite(quality))
+    ranked = model.ranker(choice.features, choice.embeddings)
+    assert len(ranked.quality) == len(options) and all(np.isfinite(ranked.quality))
+    assert ranked.fluent == choice.fluent and all(0 <= p <= 1 for p in ranked.fluent)
+
+
+def test_the_fluency_head_tells_a_sentence_from_a_fragment(model: Scorer) -> None:
+    # The real head on the fragments the clause test was written for, and their sentences.
+    sentences = [
+        "Bank of England raises interest rates",
+        "Leonardo DiCaprio stars in new film with Jamie Foxx",
+        "Microsoft warns PC users to update systems",
+    ]
+    fragments = [
+        "Bank of England, its first rise in years",
+        "Leonardo DiCaprio, Jamie Foxx and Hilary Swank",
+        "Listen to full interview on Sport on Five",
+    ]
+    texts = sentences + fragments
+    assert model.ranker is not None
+    reading = reader(model)(texts)
+    assert reading.embeddings is not None
+    rows = [dict.fromkeys(HEADLINE_FEATURES, 0.0) for _ in texts]
+    fluent = model.ranker(rows, reading.embeddings).fluent
+    # A soft head (AUC 0.91 against spaCy on held-out pages): every sentence above every
+    # fragment, and the clearest of each on its side of the threshold.
+    assert min(fluent[:3]) > max(fluent[3:]), fluent
+    assert fluent[0] >= R.FLUENT > fluent[4], fluent
+
+
+class _Ranked:
+    def __init__(self, quality: list[float], fluent: list[float]) -> None:
+        self.quality, self.fluent = quality, fluent
+
+
+def test_a_cut_that_reads_as_a_sentence_beats_a_better_fragment(model: Scorer) -> None:
+    sentences = [
+        "The Bank of England raised interest rates to 5% on Thursday, its first rise in years.",
+        "Markets had expected the rise.",
+    ]
+    options = headline_options(sentences, model.embed(sentences), None)
+    n = len(options)
+    assert n >= 2
+
+    def ranker(fluent: list[float]) -> Ranker:
+        # The first option is predicted best; the fluency head decides which may be chosen.
+        return lambda rows, embeddings: _Ranked([1.0] + [0.5] * (n - 1), fluent)
+
+    def chosen(fluent: list[float]) -> int | None:
+        return choose_candidate(
+            " ".join(sentences),
+            sentences,
+            model.embed(sentences),
+            options,
+            title=None,
+            title_loadedness=None,
+            read=reader(model),
+            ranker=ranker(fluent),
+        ).chosen
+
+    assert chosen([0.9] * n) == 0
+    assert chosen([0.1] + [0.9] * (n - 1)) == 1
+    # When no cut reads as a sentence, the best fragment is chosen rather than nothing.
+    assert chosen([0.1] * n) == 0
 
 
 def _reading(clickbait: list[float], propaganda: list[float]) -> Reading:

@@ -87,6 +87,13 @@ def test_refuses_a_ranker_that_reads_other_features(tmp_path: Path) -> None:
         load_bundle(bundle)
 
 
+def test_refuses_a_ranker_that_reads_other_embeddings(tmp_path: Path) -> None:
+    bundle = _copy(DEFAULT_BUNDLE, tmp_path)
+    _edit_ranker(bundle, lambda m: m.update(embedding_width=100))
+    with pytest.raises(BundleError, match=r"headline\.json: the ranker reads embeddings 100 wide"):
+        load_bundle(bundle)
+
+
 def test_refuses_a_ranker_graph_that_differs_from_its_manifest(tmp_path: Path) -> None:
     bundle = _copy(DEFAULT_BUNDLE, tmp_path)
     graph = bytearray((bundle / "headline.onnx").read_bytes())

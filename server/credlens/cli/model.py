@@ -41,7 +41,7 @@ def check(path: Path) -> None:
         r = scorer.ranker.manifest
         click.echo(
             f"  headline ranker: {r.name} {r.version}, {r.file.path} ({r.file.bytes:,} B), "
-            f"{len(r.features)} features"
+            f"{len(r.features)} features and a {r.embedding_width}-wide embedding"
         )
     click.echo(f"  signals: {', '.join(s.name for s in m.signals)}")
     click.echo(

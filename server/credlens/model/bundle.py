@@ -76,7 +76,11 @@ def load_bundle(path: str | Path, *, threads: int = 1, headline_ranker: bool = T
     except (OSError, UnicodeDecodeError) as exc:
         raise BundleError(f"{root / manifest.card}: cannot read the model card: {exc}") from exc
     try:
-        ranker = load_ranker(root, HEADLINE_FEATURES, threads) if headline_ranker else None
+        ranker = (
+            load_ranker(root, HEADLINE_FEATURES, manifest.embedding_width, threads)
+            if headline_ranker
+            else None
+        )
     except RankerError as exc:
         raise BundleError(str(exc)) from exc
     warm_language_identifier()

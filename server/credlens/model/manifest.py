@@ -169,6 +169,13 @@ class Manifest(Struct):
     golden: Golden
     card: str = "MODEL_CARD.md"
 
+    @property
+    def embedding_width(self) -> int:
+        """Width of the graph's ``embeddings`` output (0: the graph gives none, or its width
+        is not fixed)."""
+        width = [o.shape[-1] for o in self.graph.outputs if o.name == "embeddings"]
+        return width[0] if width and isinstance(width[0], int) else 0
+
 
 def decode(data: bytes) -> Manifest:
     return msgspec.json.decode(data, type=Manifest)

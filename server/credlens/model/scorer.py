@@ -84,9 +84,8 @@ class Scorer:
         self._sources = sources
         self._columns = {s.name: s.column for s in manifest.signals}
         self._levels = {s.name: s.level for s in manifest.signals}
-        width = [o.shape[-1] for o in manifest.graph.outputs if o.name == "embeddings"]
-        self._has_embeddings = bool(width)
-        self._dim = width[0] if width and isinstance(width[0], int) else 0
+        self._has_embeddings = any(o.name == "embeddings" for o in manifest.graph.outputs)
+        self._dim = manifest.embedding_width
 
     @property
     def sources(self) -> dict[str, str]:

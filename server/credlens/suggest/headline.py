@@ -16,8 +16,8 @@ values: this package never imports the model):
 4. **choose**: the scorer reads every cut that passes the form rules (one batch); the bundle's
    learned ranker predicts each one's quality from what it read (``ranking``); the best plain
    one that is less loaded than the title wins (``compressed``, or ``extractive`` when nothing
-   was cut). A cut that keeps a main verb is preferred to a fragment. The lead cut to length
-   is the last resort (``lead``).
+   was cut). A cut that reads as a sentence (the ranker's fluency head) is preferred to a
+   fragment. The lead cut to length is the last resort (``lead``).
 
 So every name, number and date in a suggestion comes from the article or its title.
 Deterministic and total: odd input gives a shorter or empty suggestion, never an error.
@@ -192,6 +192,10 @@ class Choice:
     features: list[dict[str, float]]
     quality: list[float]
     """The ranker's prediction for each option (without a ranker: minus its index)."""
+    fluent: list[float] | None
+    """The ranker's probability that each option reads as a sentence (None: no ranker)."""
+    embeddings: Matrix | None
+    """The scorer's embedding of each option (None: the scorer has no encoder)."""
     chosen: int | None
     """Index of the suggestion among ``options`` (None: none may be shown)."""
 
@@ -209,11 +213,12 @@ def choose_candidate(
 ) -> Choice:
     """Read ``options`` (and the title) with the scorer in one batch, describe them, rank them
     (the bundle's ranker, else their order) and choose (``ranking.choose``). A cut of a
-    sentence that loses the main verb or its object is only chosen when no sentence gives a
-    clause ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank" is no headline); deletions from
-    the title keep the title's own form, verbless or not."""
+    sentence that does not read as a sentence is only chosen when no cut of a sentence does
+    ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank" is no headline): the ranker's fluency
+    head judges (``R.FLUENT``), else the compressor's own test (the cut keeps the main verb and
+    what follows it). Deletions from the title keep the title's own form, verbless or not."""
     if not options:
-        return Choice([], [], [], None)
+        return Choice([], [], [], None, None, None)
     reading = read([o.text for o in options] + ([title] if title else []))
     emb = reading.embeddings
     title_vector = emb[-1] if emb is not None and title else None
@@ -227,10 +232,21 @@ def choose_candidate(
         centrality=centrality(vectors),
         title_vector=title_vector,
     )
-    quality = list(ranker(rows)) if ranker else [-float(i) for i in range(len(options))]
-    body = [o.source.clause for o in options if o.source.sentence >= 0]
-    eligible = [o.source.sentence < 0 or o.source.clause or not any(body) for o in options]
-    return Choice(options, rows, quality, choose(quality, reading, eligible, title_loadedness))
+    quality = [-float(i) for i in range(len(options))]
+    fluent: list[float] | None = None
+    sentence_like = [o.source.clause for o in options]
+    option_vectors = emb[: len(options)] if emb is not None else None
+    if ranker is not None and option_vectors is not None:
+        ranked = ranker(rows, option_vectors)
+        quality, fluent = list(ranked.quality), list(ranked.fluent)
+        sentence_like = [p >= R.FLUENT for p in fluent]
+    body = [ok for o, ok in zip(options, sentence_like, strict=True) if o.source.sentence >= 0]
+    eligible = [
+        o.source.sentence < 0 or ok or not any(body)
+        for o, ok in zip(options, sentence_like, strict=True)
+    ]
+    chosen = choose(quality, reading, eligible, title_loadedness)
+    return Choice(options, rows, quality, fluent, option_vectors, chosen)
 
 
 def suggest_headline(

@@ -3,11 +3,11 @@
 ``headline.suggest_headline`` makes candidates (deletions from the page's title, cuts of the
 lead sentences at several word budgets), has the scorer read them (``Reader``: head
 probabilities and embeddings, one batch), describes each by ``schemas.HEADLINE_FEATURES``
-and lets the bundle's learned ranker (``Ranker``, ``headline.onnx``) predict its quality:
-the ROUGE-1 F it would reach against the headline an editor wrote
-(``credlens_training.headline``). Bundles without a ranker rank candidates in the order they
-were made. ``choose`` then applies what no ranker may override (``rules``): never as loaded
-as the page's title, and a penalty on what the clickbait head reads as clickbait.
+and lets the bundle's learned ranker (``Ranker``, ``headline.onnx``) predict its quality
+(the ROUGE-1 F it would reach against the headline an editor wrote) and whether it reads as a
+sentence (``credlens_training.headline``). Bundles without a ranker rank candidates in the
+order they were made. ``choose`` then applies what no ranker may override (``rules``): never
+as loaded as the page's title, and a penalty on what the clickbait head reads as clickbait.
 """
 
 from __future__ import annotations
@@ -42,8 +42,22 @@ class Reader(Protocol):
     def __call__(self, texts: list[str], /) -> Reading: ...
 
 
-Ranker = Callable[[Sequence[dict[str, float]]], Sequence[float]]
-"""The bundle's headline ranker: one predicted quality per feature row (higher is better)."""
+class Ranked(Protocol):
+    """What the bundle's ranker says of each candidate."""
+
+    @property
+    def quality(self) -> Sequence[float]:
+        """Predicted ROUGE-1 F against an editor's headline (higher is better)."""
+        ...
+
+    @property
+    def fluent(self) -> Sequence[float]:
+        """Probability that the candidate has a finite main verb (reads as a sentence)."""
+        ...
+
+
+Ranker = Callable[[Sequence[dict[str, float]], Matrix], Ranked]
+"""The bundle's headline ranker: candidates' feature rows and embeddings in."""
 
 
 @dataclass(frozen=True)
