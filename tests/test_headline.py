@@ -17,7 +17,7 @@ from credlens.pipeline import reader
 from credlens.schemas import HEADLINE_FEATURES, Article, SuggestedHeadline
 from credlens.suggest import rules as R
 from credlens.suggest.compress import compress, compress_clause, title_variants
-from credlens.suggest.form import form_problems
+from credlens.suggest.form import cut_problem, form_problems, is_weak
 from credlens.suggest.grammar import present
 from credlens.suggest.headline import (
     candidates,
@@ -106,6 +106,8 @@ def test_every_page_gets_a_well_formed_faithful_headline(
                 bad += form_violations(h.text)
             if not h.text.strip():
                 bad.append("empty")
+            if h.method in ("compressed", "extractive") and cut_problem(h.text):
+                bad.append(str(cut_problem(h.text)))  # a pronoun opening, markup
             if bad:
                 problems[f"{page.id[:10]} {label} {h.method} {h.text!r}"] = bad
     assert not problems, problems
@@ -512,6 +514,11 @@ def test_title_cuts_are_candidates_and_the_title_itself_is_not() -> None:
             ["Florida reports 15,000 new coronavirus cases"],
         ),
         ("Report: Biden staff diversity data released", ["Biden staff diversity data released"]),
+        # A fronted phrase is not the clause: what follows it is.
+        (
+            "With shattered dreams, deportees return home from US",
+            ["Deportees return home from US"],
+        ),
         # A predicate adjective is the news, not a modifier.
         ("Court rules the new law is unconstitutional", []),
     ],
@@ -525,6 +532,43 @@ def test_title_variants_only_delete(title: str, expected: list[str]) -> None:
         # Deletions only: every word of a variant is the title's, in the title's order.
         it = iter(source)
         assert all(w in it for w in words(v)), v
+
+
+def test_title_cuts_keep_the_titles_verb_forms() -> None:
+    # Headline grammar: a bare past form in a title is a passive. Sentence grammar turns a
+    # past into the present ("was eliminated" is not what the title says).
+    title = (
+        "James Van Der Beek eliminated from 'Dancing with the Stars' after announcing wife "
+        "suffered miscarriage"
+    )
+    cuts = [c.text for c in candidates([], [], title)]
+    assert cuts and not any("eliminates" in c or "suffers" in c for c in cuts), cuts
+    assert "eliminates" in compress_clause(title, 10)[0]  # what sentence grammar would do
+
+
+def test_a_fronted_phrase_goes_even_with_a_participle_in_it() -> None:
+    sentence = "With prices soaring, the Bank of England raised interest rates on Thursday."
+    assert compress(sentence).startswith("Bank of England raises interest rates")
+    # An opener that can start a clause of its own stays when a verb follows it.
+    assert compress("This year we saw record sales, the company said.").startswith("This year")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("It was shot to head heard round world", "pronoun_opening"),
+        ("We also see gadgets from tech companies", "pronoun_opening"),
+        ("Their American dream shattered", "pronoun_opening"),
+        ("@noksutagram <The Palace", "markup"),
+        ("Deal to purchase 30", "bare_count"),
+        ("IT firms hire more staff", None),  # an acronym, not the pronoun
+        ("US officials confirm talks", None),
+        ("Deportees return home from US", None),
+    ],
+)
+def test_cut_problems(text: str, problem: str | None) -> None:
+    assert cut_problem(text) == problem
+    assert is_weak("us") and not is_weak("US")
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,7 +4,8 @@
 budgets. In order: parentheses and dash asides, trailing attributions ("..., a report says"),
 datelines and leading time/place or subordinate phrases, relative times, appositives and
 clause asides, articles and possessives, descriptors before a name; then the main verb is put
-in headline tense (``grammar``, the only word that changes form) and the tail is cut after the
+in headline tense (``grammar``, the only word that changes form; not in a title, which is in
+headline grammar already) and the tail is cut after the
 last clause or phrase boundary that fits the budget. Quotes are kept whole or dropped whole.
 """
 
@@ -13,9 +14,17 @@ from __future__ import annotations
 from credlens import patterns
 from credlens.suggest import rules as R
 from credlens.suggest.form import is_weak
-from credlens.suggest.grammar import headline_tense, is_modifier, is_verbish, verb_group_end
+from credlens.suggest.grammar import (
+    headline_tense,
+    is_modifier,
+    is_verbish,
+    main_verb,
+    verb_group_end,
+)
 from credlens.suggest.tokens import bare, quote_marks, squash
 
+#: Words that open a phrase or clause fronted before the main one ("With X, ...", "After X, ...").
+_FRONTING = R.PHRASE_STARTS | R.CLAUSE_STARTS
 #: "(£13m)", "[citation]": asides a headline leaves out.
 _PARENS = patterns.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 #: " - an aside - " between spaced dashes.
@@ -234,18 +243,24 @@ def compress(sentence: str, budget: int = R.TARGET_WORDS) -> str:
     return compress_clause(sentence, budget)[0]
 
 
-def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, bool]:
+def compress_clause(
+    sentence: str, budget: int = R.TARGET_WORDS, *, tense: bool = True
+) -> tuple[str, bool]:
     """``compress``, and whether the result keeps a main verb (a subject alone, "Leonardo
     DiCaprio, Jamie Foxx and Hilary Swank", is no headline). Budgets under
-    ``R.TARGET_WORDS`` only cut at a phrase boundary (else the result is empty)."""
+    ``R.TARGET_WORDS`` only cut at a phrase boundary (else the result is empty).
+    ``tense=False`` leaves the verb as written: a title is in headline grammar already, where a
+    bare past form is a passive ("Van Der Beek eliminated from show" is not "eliminates")."""
     text = _PARENS.sub("", sentence)
     text = _DASH_ASIDE.sub(" ", text)
     text = _TRAILING_ATTRIBUTION.sub(r"\1", text.strip())  # a closing quote mark stays
     for pattern in (_DATELINE, _LEADING_PHRASE, _LEADING_CLAUSE):
         m = pattern.match(text)
         # A leading phrase with a verb in it is a clause of its own ("This year we saw X,"),
-        # unless a conjunction or participle says it is subordinate.
-        subordinate = pattern is _LEADING_CLAUSE
+        # unless a conjunction, preposition or participle says it is subordinate ("With
+        # shattered dreams, deportees return").
+        opener = bare(m.group(0).split()[0]) if m else ""
+        subordinate = pattern is _LEADING_CLAUSE or opener in _FRONTING
         if m and (subordinate or not any(is_verbish(t) for t in m.group(0).split()[1:])):
             shorter = text[m.end() :]
             if len(shorter.split()) >= R.MIN_SOURCE_WORDS:
@@ -256,7 +271,10 @@ def compress_clause(sentence: str, budget: int = R.TARGET_WORDS) -> tuple[str, b
     text = _ASIDE.sub(r"\1 \2", text, count=1)
     text = _CLAUSE_ASIDE.sub(r" \1", text, count=1)
     tokens = _drop_descriptors(_drop_articles(text.split()))
-    tokens, verb = headline_tense(tokens)
+    if tense:
+        tokens, verb = headline_tense(tokens)
+    else:
+        verb = main_verb(tokens)
     last = None if verb is None else verb_group_end(tokens, verb)
     kept = cut(tokens, budget, last, boundary_only=budget < R.TARGET_WORDS)
     # The verb needs what follows it unless the sentence ends there ("has already earned"),
@@ -288,6 +306,10 @@ def title_variants(title: str) -> list[str]:
         text = text[label.end() :]
     boundary = _TITLE_BOUNDARY.search(text)
     head = text[: boundary.start()] if boundary else text
+    if boundary and bare(text.split()[0]) in _FRONTING:
+        # A fronted phrase ("With shattered dreams, deportees return home"): the clause is
+        # what follows it.
+        head = text[boundary.end() :]
     out = [text, head, _without_modifiers(text)]
     if boundary:
         out.append(_without_modifiers(head))

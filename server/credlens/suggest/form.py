@@ -19,9 +19,16 @@ _YEAR = patterns.compile(r"(?:19|20)\d\d(?:\W|$)")
 _ALL_CAPS = patterns.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
 
 
+def is_acronym(token: str) -> bool:
+    """An all-capitals word of two letters or more ("US", "IT"): not the pronoun it spells."""
+    word = token.strip(",;:.\"'“”‘’()")
+    return len(word) > 1 and word.isupper()
+
+
 def is_weak(token: str) -> bool:
-    """A word a headline must not end on ("to", "the", "has"): it would read as cut off."""
-    return bare(token) in R.WEAK_ENDINGS
+    """A word a headline must not end on ("to", "the", "has"): it would read as cut off. "US"
+    is a country, not "us"."""
+    return bare(token) in R.WEAK_ENDINGS and not is_acronym(token)
 
 
 def form_problems(text: str) -> list[str]:
@@ -63,6 +70,18 @@ def form_problems(text: str) -> list[str]:
     ):
         problems.append("loaded_words")
     return problems
+
+
+def cut_problem(text: str) -> str | None:
+    """Why a cut cannot be a suggestion though an original could read that way, or None: it
+    opens on a pronoun (who?), holds markup or a handle, or ends on a bare count."""
+    if R.PRONOUN_OPENING.match(text) and not is_acronym(text.split()[0]):
+        return "pronoun_opening"
+    if R.MARKUP.search(text):
+        return "markup"
+    if ends_on_bare_count(text):
+        return "bare_count"
+    return None
 
 
 def ends_on_bare_count(text: str) -> bool:

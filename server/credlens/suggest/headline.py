@@ -35,7 +35,7 @@ import numpy as np
 from credlens.schemas import Article, SuggestedHeadline
 from credlens.suggest import rules as R
 from credlens.suggest.compress import clean, compress_clause, cut_to_length, title_variants
-from credlens.suggest.form import ends_on_bare_count, form_problems, source_problem
+from credlens.suggest.form import cut_problem, form_problems, source_problem
 from credlens.suggest.ranking import (
     Ranker,
     Reader,
@@ -122,12 +122,14 @@ class Candidate:
 
 
 def _fit(text: str, seen: set[str]) -> bool:
-    return text not in seen and not form_problems(text) and not ends_on_bare_count(text)
+    return text not in seen and not form_problems(text) and cut_problem(text) is None
 
 
 def _cuts(text: str, source: Source, seen: set[str]) -> Iterable[Candidate]:
+    # A title is in headline grammar already: its verbs stay as written.
+    tense = source.sentence >= 0
     for budget in R.CANDIDATE_BUDGETS:
-        cut, verb = compress_clause(text, budget)
+        cut, verb = compress_clause(text, budget, tense=tense)
         if not _fit(cut, seen):
             continue
         seen.add(cut)
@@ -146,7 +148,7 @@ def _title_cuts(title: str, seen: set[str]) -> Iterable[Candidate]:
             seen.add(text)
             # The title's verb is kept unless a variant cut the clause that held it: a
             # variant counts as a clause when compression finds a verb in it.
-            verb = compress_clause(text, R.MAX_WORDS)[1]
+            verb = compress_clause(text, R.MAX_WORDS, tense=False)[1]
             yield Candidate(text, "compressed", Source(-1, -1, budget=0, clause=verb))
     yield from _cuts(title, Source(-1, -1, 0, False), seen)
 
