@@ -16,7 +16,7 @@ from credlens.model import Scorer, Scoring, load_bundle
 from credlens.pipeline import reader
 from credlens.schemas import HEADLINE_FEATURES, Article, SuggestedHeadline
 from credlens.suggest import rules as R
-from credlens.suggest.compress import compress, compress_clause, title_variants
+from credlens.suggest.compress import clean, compress, compress_clause, title_variants
 from credlens.suggest.form import cut_problem, form_problems, is_weak
 from credlens.suggest.grammar import present
 from credlens.suggest.headline import (
@@ -544,6 +544,15 @@ def test_title_cuts_keep_the_titles_verb_forms() -> None:
     cuts = [c.text for c in candidates([], [], title)]
     assert cuts and not any("eliminates" in c or "suffers" in c for c in cuts), cuts
     assert "eliminates" in compress_clause(title, 10)[0]  # what sentence grammar would do
+    # ... and a title is only cut at a phrase boundary: a name is not cut in two.
+    name = "Native Ad Platform my6sense Names Mobile Marketing Pioneer Ivan Braiker Chief Strategy"
+    assert compress_clause(name + " Officer", 12, title=True) == ("", False)
+    assert compress_clause(name + " Officer", 12)[0] == name
+
+
+def test_a_closing_abbreviation_keeps_its_period() -> None:
+    assert clean("Ambassador testifies before U.S.") == "Ambassador testifies before U.S."
+    assert clean("Bank of England raises rates.") == "Bank of England raises rates"
 
 
 def test_a_fronted_phrase_goes_even_with_a_participle_in_it() -> None:

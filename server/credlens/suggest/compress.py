@@ -23,6 +23,8 @@ from credlens.suggest.grammar import (
 )
 from credlens.suggest.tokens import bare, quote_marks, squash
 
+#: A closing abbreviation whose final period is part of it ("U.S.", "D.C.").
+_ABBREVIATION = patterns.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
 #: Words that open a phrase or clause fronted before the main one ("With X, ...", "After X, ...").
 _FRONTING = R.PHRASE_STARTS | R.CLAUSE_STARTS
 #: "(£13m)", "[citation]": asides a headline leaves out.
@@ -96,7 +98,8 @@ def clean(text: str) -> str:
     """A cut as shown: one line, no dangling punctuation or final period, quotation marks
     balanced, first letter capitalised."""
     text = squash(text).strip(" ,;:-–—")
-    text = text.rstrip(".").strip()
+    if not _ABBREVIATION.search(text):  # "testifies before U.S." keeps its period
+        text = text.rstrip(".").strip()
     # Quotation marks left unbalanced by a cut go (a half quote misattributes words).
     if text.count('"') % 2:
         text = text.replace('"', "")
@@ -244,13 +247,15 @@ def compress(sentence: str, budget: int = R.TARGET_WORDS) -> str:
 
 
 def compress_clause(
-    sentence: str, budget: int = R.TARGET_WORDS, *, tense: bool = True
+    sentence: str, budget: int = R.TARGET_WORDS, *, title: bool = False
 ) -> tuple[str, bool]:
     """``compress``, and whether the result keeps a main verb (a subject alone, "Leonardo
     DiCaprio, Jamie Foxx and Hilary Swank", is no headline). Budgets under
     ``R.TARGET_WORDS`` only cut at a phrase boundary (else the result is empty).
-    ``tense=False`` leaves the verb as written: a title is in headline grammar already, where a
-    bare past form is a passive ("Van Der Beek eliminated from show" is not "eliminates")."""
+    ``title``: the text is a page's title, in headline grammar already. Its verbs stay as
+    written (a bare past form is a passive: "Van Der Beek eliminated from show" is not
+    "eliminates") and it is only cut at a phrase boundary: a writer's headline cut mid-phrase
+    reads broken ("... Names Ivan Braiker Chief Strategy")."""
     text = _PARENS.sub("", sentence)
     text = _DASH_ASIDE.sub(" ", text)
     text = _TRAILING_ATTRIBUTION.sub(r"\1", text.strip())  # a closing quote mark stays
@@ -271,12 +276,12 @@ def compress_clause(
     text = _ASIDE.sub(r"\1 \2", text, count=1)
     text = _CLAUSE_ASIDE.sub(r" \1", text, count=1)
     tokens = _drop_descriptors(_drop_articles(text.split()))
-    if tense:
-        tokens, verb = headline_tense(tokens)
-    else:
+    if title:
         verb = main_verb(tokens)
+    else:
+        tokens, verb = headline_tense(tokens)
     last = None if verb is None else verb_group_end(tokens, verb)
-    kept = cut(tokens, budget, last, boundary_only=budget < R.TARGET_WORDS)
+    kept = cut(tokens, budget, last, boundary_only=title or budget < R.TARGET_WORDS)
     # The verb needs what follows it unless the sentence ends there ("has already earned"),
     # and so does a later verb after a modal ("Standard Chartered said it would spend").
     has_verb = last is not None and (

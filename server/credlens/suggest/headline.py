@@ -126,10 +126,9 @@ def _fit(text: str, seen: set[str]) -> bool:
 
 
 def _cuts(text: str, source: Source, seen: set[str]) -> Iterable[Candidate]:
-    # A title is in headline grammar already: its verbs stay as written.
-    tense = source.sentence >= 0
+    title = source.sentence < 0
     for budget in R.CANDIDATE_BUDGETS:
-        cut, verb = compress_clause(text, budget, tense=tense)
+        cut, verb = compress_clause(text, budget, title=title)
         if not _fit(cut, seen):
             continue
         seen.add(cut)
@@ -148,7 +147,7 @@ def _title_cuts(title: str, seen: set[str]) -> Iterable[Candidate]:
             seen.add(text)
             # The title's verb is kept unless a variant cut the clause that held it: a
             # variant counts as a clause when compression finds a verb in it.
-            verb = compress_clause(text, R.MAX_WORDS, tense=False)[1]
+            verb = compress_clause(text, R.MAX_WORDS, title=True)[1]
             yield Candidate(text, "compressed", Source(-1, -1, budget=0, clause=verb))
     yield from _cuts(title, Source(-1, -1, 0, False), seen)
 
