@@ -18,7 +18,7 @@ from credlens.schemas import HEADLINE_FEATURES, Article, SuggestedHeadline
 from credlens.suggest import rules as R
 from credlens.suggest.compress import clean, compress, compress_clause, title_variants
 from credlens.suggest.form import cut_problem, form_problems, is_weak
-from credlens.suggest.grammar import present
+from credlens.suggest.grammar import is_present_after_noun, present
 from credlens.suggest.headline import (
     candidates,
     choose_candidate,
@@ -548,6 +548,19 @@ def test_title_cuts_keep_the_titles_verb_forms() -> None:
     name = "Native Ad Platform my6sense Names Mobile Marketing Pioneer Ivan Braiker Chief Strategy"
     assert compress_clause(name + " Officer", 12, title=True) == ("", False)
     assert compress_clause(name + " Officer", 12)[0] == name
+
+
+def test_a_present_verb_after_its_subject_is_the_main_verb() -> None:
+    # "focuses" is a verb after "media" (lemminflect), so the cut keeps what it needs...
+    sentence = "Buzz on national news and social media focuses on the campaign launched last week."
+    assert compress(sentence).startswith("Buzz on national news and social media focuses on")
+    # A cut never strands the verb from what follows it, even backing off a weak ending.
+    past = "The buzz on both national news and social media focused on a new anti-drug ad campaign."
+    assert compress_clause(past, 10)[0] != "Buzz on both national news and social media focuses"
+    # ... but not a noun after a name, a determiner or a modifier.
+    assert is_present_after_noun(["social", "media", "focuses", "on"], 2)
+    for phrase in ("UK drinks firm", "its plans to", "soft drinks maker"):
+        assert not is_present_after_noun(phrase.split(), 1), phrase
 
 
 def test_a_closing_abbreviation_keeps_its_period() -> None:

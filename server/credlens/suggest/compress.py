@@ -224,7 +224,7 @@ def cut(
         return []
     if best == 0:
         best = budget
-        while best > R.MIN_WORDS and (is_weak(tokens[best - 1]) or inside[best - 1]):
+        while best > shortest and (is_weak(tokens[best - 1]) or inside[best - 1]):
             best -= 1
     return tokens[:best]
 

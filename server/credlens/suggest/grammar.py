@@ -6,9 +6,10 @@ with a finite auxiliary ("has been fined" → "is fined"), the future as written
 Headlinese without the auxiliary ("to sell", "fined") was tried: on the BBC tuning part spaCy
 found a finite main verb in 78.7% of suggestions with it and 92.3% without, at 0.005 less
 ROUGE-1 (0.2316 → 0.2268, `credlens bench headline --split tune`).
-Verb forms (lemma, past, participle, third person) come from lemminflect's English lexicon;
-what is left here is the part no library does without a tagger: which word is the main verb,
-and whether its subject is plural.
+Verb forms (lemma, past, participle, third person) come from lemminflect's English lexicon,
+which also says whether a word like "focuses" can be a verb (``is_present_after_noun``); what
+is left here is the part no library does without a tagger: which word is the main verb, and
+whether its subject is plural.
 """
 
 from __future__ import annotations
@@ -120,12 +121,27 @@ def subject_is_plural(subject: list[str]) -> bool:
     return common and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s"))
 
 
+def is_present_after_noun(tokens: list[str], k: int) -> bool:
+    """Whether ``tokens[k]`` is a third-person present verb right after its subject's head
+    noun ("social media focuses on", "the company plans to"): a form lemminflect's lexicon
+    inflects from a verb, after a lower-case word that is neither a function word nor a pure
+    modifier ("UK drinks firm", "its plans", "soft drinks" are nouns)."""
+    word, before = bare(tokens[k]), tokens[k - 1] if k else ""
+    if not (word.endswith("s") and word.isalpha() and tokens[k][:1].islower()):
+        return False
+    if not before.isalpha() or not before.islower():
+        return False
+    if before in R.FUNCTION_WORDS or is_modifier(before):
+        return False
+    return any(word in getInflection(v, tag="VBZ") for v in getAllLemmas(word).get("VERB", ()))
+
+
 def main_verb(tokens: list[str], start: int = 1) -> int | None:
     """Index of the first verb-like token from ``start`` outside a relative clause ("Visitors
     who booked tickets came..." → "came"; "a computer that is designed to..." → none)."""
     in_clause = False
     for k in range(max(start, 1), len(tokens)):
-        if not is_verbish(tokens[k]):
+        if not (is_verbish(tokens[k]) or is_present_after_noun(tokens, k)):
             in_clause = False
             continue
         if bare(tokens[k - 1]) in ("who", "which", "that") or in_clause:
