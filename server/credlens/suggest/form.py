@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from credlens import patterns
 from credlens.suggest import rules as R
-from credlens.suggest.tokens import bare, quoted_share, words
+from credlens.suggest.tokens import bare, quoted_share, unpunctuated, words
 
 #: A cut that ends on a number with no unit or noun after it reads as cut off ("deal to
 #: purchase 30"); one on a year does not ("grows in 2004"). Originals may ("Dow closes above
@@ -21,7 +21,7 @@ _ALL_CAPS = patterns.compile(r"\b[A-Z][A-Z'’-]*[A-Z]\b")
 
 def is_acronym(token: str) -> bool:
     """An all-capitals word of two letters or more ("US", "IT"): not the pronoun it spells."""
-    word = token.strip(",;:.\"'“”‘’()")
+    word = unpunctuated(token)
     return len(word) > 1 and word.isupper()
 
 

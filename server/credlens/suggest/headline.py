@@ -34,7 +34,13 @@ import numpy as np
 
 from credlens.schemas import Article, SuggestedHeadline
 from credlens.suggest import rules as R
-from credlens.suggest.compress import clean, compress_clause, cut_to_length, title_variants
+from credlens.suggest.compress import (
+    clean,
+    compress_clause,
+    compressions,
+    cut_to_length,
+    title_variants,
+)
 from credlens.suggest.form import cut_problem, form_problems, source_problem
 from credlens.suggest.ranking import (
     Ranker,
@@ -126,9 +132,8 @@ def _fit(text: str, seen: set[str]) -> bool:
 
 
 def _cuts(text: str, source: Source, seen: set[str]) -> Iterable[Candidate]:
-    title = source.sentence < 0
-    for budget in R.CANDIDATE_BUDGETS:
-        cut, verb = compress_clause(text, budget, title=title)
+    cuts = compressions(text, R.CANDIDATE_BUDGETS, title=source.sentence < 0)
+    for budget, (cut, verb) in zip(R.CANDIDATE_BUDGETS, cuts, strict=True):
         if not _fit(cut, seen):
             continue
         seen.add(cut)

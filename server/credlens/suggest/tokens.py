@@ -52,9 +52,14 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def unpunctuated(token: str) -> str:
+    """A whitespace token without the punctuation around it ("Smith," → "Smith")."""
+    return token.strip(",;:.\"'“”‘’()")
+
+
 def bare(token: str) -> str:
     """A whitespace token without its punctuation, lower-cased ("Smith," → "smith")."""
-    return token.strip(",;:.\"'“”‘’()").lower()
+    return unpunctuated(token).lower()
 
 
 def quote_marks(token: str) -> int:
