@@ -29,8 +29,13 @@ from credlens.extract import extract
 from credlens.model import Scorer, Scoring
 from credlens.model.features import domain_of
 from credlens.schemas import Analysis, AnalyzeRequest, Article, ArticleMeta, SuggestedHeadline
-from credlens.suggest.headline import suggest_headline
-from credlens.suggest.ranking import Reader, Reading
+from credlens.suggest.headline import (
+    Choice,
+    choose_candidate,
+    headline_options,
+    suggest_headline,
+)
+from credlens.suggest.ranking import Ranker, Reader, Reading
 from credlens.suggest.summary import summarize
 
 _PARAGRAPH_BREAK = patterns.compile(r"\n\s*\n")
@@ -182,6 +187,25 @@ def suggest(
         ranker=scorer.ranker,
         title_clickbait=title_clickbait,
         title_propaganda=title_propaganda,
+    )
+
+
+def headline_choice(
+    scorer: Scorer, article: Article, scoring: Scoring, ranker: Ranker | None
+) -> Choice:
+    """Every candidate headline of ``article`` as served, read by the scorer and ranked by
+    ``ranker``, with no cap on how loaded they may be: what the headline benchmark and the
+    ranker's training look at (serving chooses through ``suggest``)."""
+    options = headline_options(scoring.sentences, scoring.embeddings, article.title)
+    return choose_candidate(
+        article.text,
+        scoring.sentences,
+        scoring.embeddings,
+        options,
+        title=article.title,
+        title_loadedness=None,
+        read=reader(scorer),
+        ranker=ranker,
     )
 
 

@@ -38,9 +38,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from credlens.model import Scorer, Scoring, load_bundle
-from credlens.pipeline import reader, suggest
+from credlens.pipeline import headline_choice, suggest
 from credlens.schemas import Article
-from credlens.suggest.headline import choose_candidate, headline_options
 from credlens.suggest.salience import centrality, sentence_vectors
 from credlens.suggest.summary import summarize
 from credlens_bench import console as bench_console
@@ -110,19 +109,9 @@ class Row:
 def ranked_options(scorer: Scorer, article: Article, scoring: Scoring) -> list[str]:
     """The candidates ``suggest_headline`` chose among, best first by the bundle's ranker alone
     (no clickbait penalty, no clause preference; the order they were made without a ranker)."""
-    options = headline_options(scoring.sentences, scoring.embeddings, article.title)
-    choice = choose_candidate(
-        article.text,
-        scoring.sentences,
-        scoring.embeddings,
-        options,
-        title=article.title,
-        title_loadedness=None,
-        read=reader(scorer),
-        ranker=scorer.ranker,
-    )
-    order = sorted(range(len(options)), key=lambda i: (-choice.quality[i], i))
-    return [options[i].text for i in order]
+    choice = headline_choice(scorer, article, scoring, scorer.ranker)
+    order = sorted(range(len(choice.options)), key=lambda i: (-choice.quality[i], i))
+    return [choice.options[i].text for i in order]
 
 
 def evaluate(scorer: Scorer, rows: list[dict[str, str]], progress: Progress) -> list[Row]:

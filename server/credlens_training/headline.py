@@ -51,9 +51,8 @@ from tqdm import tqdm
 from credlens.model import Scorer, load_bundle
 from credlens.model.manifest import FileEntry
 from credlens.model.ranker import RANKER_FORMAT, RANKER_MANIFEST, RankerData, RankerManifest
-from credlens.pipeline import reader
+from credlens.pipeline import headline_choice
 from credlens.schemas import HEADLINE_FEATURES, Article
-from credlens.suggest.headline import choose_candidate, headline_options
 from credlens_bench.headline import split_of
 from credlens_bench.rouge import rouge1_f
 
@@ -145,18 +144,7 @@ def candidate_rows(
     scoring = scorer.score(page.article)
     if not scoring.supported:
         return
-    title = page.article.title
-    options = headline_options(scoring.sentences, scoring.embeddings, title)
-    choice = choose_candidate(
-        page.article.text,
-        scoring.sentences,
-        scoring.embeddings,
-        options,
-        title=title,
-        title_loadedness=None,
-        read=reader(scorer),
-        ranker=None,
-    )
+    choice = headline_choice(scorer, page.article, scoring, ranker=None)
     if not choice.options:
         return
     if choice.embeddings is None:
