@@ -195,6 +195,33 @@ def test_deterministic(pages: tuple[ScoredPage, ...], model: Scorer) -> None:
         assert a == b
 
 
+def test_the_scored_title_embedding_stands_for_reading_the_title_again(
+    pages: tuple[ScoredPage, ...], model: Scorer
+) -> None:
+    titled = [p for p in pages if p.article.title][:10]
+    assert titled and all(p.scoring.title_embedding is not None for p in titled)
+    for page in titled:
+        sc = page.scoring
+        options = headline_options(sc.sentences, sc.embeddings, page.article.title)
+        given, reread = (
+            choose_candidate(
+                page.article.text,
+                sc.sentences,
+                sc.embeddings,
+                options,
+                title=page.article.title,
+                title_loadedness=None,
+                read=reader(model),
+                ranker=model.ranker,
+                title_vector=vector,
+            )
+            for vector in (sc.title_embedding, None)
+        )
+        assert given.chosen == reread.chosen
+        for a, b in zip(given.features, reread.features, strict=True):
+            assert a["title_cosine"] == pytest.approx(b["title_cosine"], abs=1e-5)
+
+
 # --- Rules on hand-written inputs -------------------------------------------------------------
 
 

@@ -173,7 +173,7 @@ def suggest(
 ) -> SuggestedHeadline:
     """The suggested headline from the scorer's answer (its sentences, embeddings, clickbait
     and propaganda heads) and the bundle's headline ranker; the title's probabilities default
-    to the scored title's."""
+    to the scored title's, and its embedding is the scored title's."""
     if title_clickbait is None:
         title_clickbait = scoring.headline.clickbait_probability
     if title_propaganda is None:
@@ -187,6 +187,7 @@ def suggest(
         ranker=scorer.ranker,
         title_clickbait=title_clickbait,
         title_propaganda=title_propaganda,
+        title_embedding=scoring.title_embedding,
     )
 
 
@@ -206,6 +207,7 @@ def headline_choice(
         title_loadedness=None,
         read=reader(scorer),
         ranker=ranker,
+        title_vector=scoring.title_embedding,
     )
 
 

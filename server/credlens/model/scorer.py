@@ -46,6 +46,9 @@ class Scoring:
     """One L2-normalised row per sentence (encoder bundles only)."""
     title_propaganda: float | None = None
     """The propaganda head's probability for the title read as a sentence (None: no title)."""
+    title_embedding: npt.NDArray[np.float32] | None = None
+    """The title's L2-normalised row, read in the sentences' batch (None: no title or no
+    encoder); the headline's candidates are compared with it."""
 
 
 def _sigmoid(x: FloatArray) -> FloatArray:
@@ -187,4 +190,5 @@ class Scorer:
             sentences=sentences,
             embeddings=embeddings[:n] if embeddings is not None else None,
             title_propaganda=loaded,
+            title_embedding=embeddings[n] if embeddings is not None and title else None,
         )

@@ -51,7 +51,7 @@ from credlens.suggest.ranking import (
     loadedness,
     support,
 )
-from credlens.suggest.salience import Matrix, centrality, sentence_vectors
+from credlens.suggest.salience import Matrix, Vector, centrality, sentence_vectors
 from credlens.suggest.tokens import squash
 from credlens.text import split_sentences
 
@@ -216,18 +216,23 @@ def choose_candidate(
     title_loadedness: float | None,
     read: Reader,
     ranker: Ranker | None,
+    title_vector: Vector | None = None,
 ) -> Choice:
     """Read ``options`` (and the title) with the scorer in one batch, describe them, rank them
     (the bundle's ranker, else their order) and choose (``ranking.choose``). A cut of a
     sentence that does not read as a sentence is only chosen when no cut of a sentence does
     ("Leonardo DiCaprio, Jamie Foxx and Hilary Swank" is no headline): the ranker's fluency
     head judges (``R.FLUENT``), else the compressor's own test (the cut keeps the main verb and
-    what follows it). Deletions from the title keep the title's own form, verbless or not."""
+    what follows it). Deletions from the title keep the title's own form, verbless or not.
+    ``title_vector``: the title's embedding when the scorer already read it (else the title
+    joins the options' batch)."""
     if not options:
         return Choice([], [], [], None, None, None)
-    reading = read([o.text for o in options] + ([title] if title else []))
+    read_title = title is not None and title_vector is None
+    reading = read([o.text for o in options] + ([title] if read_title and title else []))
     emb = reading.embeddings
-    title_vector = emb[-1] if emb is not None and title else None
+    if read_title and emb is not None:
+        title_vector = emb[-1]
     vectors = sentence_vectors(list(sentences), embeddings)
     rows = feature_rows(
         [o.text for o in options],
@@ -265,6 +270,7 @@ def suggest_headline(
     ranker: Ranker | None = None,
     title_clickbait: float | None = None,
     title_propaganda: float | None = None,
+    title_embedding: Vector | None = None,
 ) -> SuggestedHeadline:
     """A neutral, informative headline for ``article``; ``method`` says how it was made.
 
@@ -272,8 +278,8 @@ def suggest_headline(
     no sentences; TF-IDF stands in for missing embeddings). ``supported``: the article is in
     a language the rules and the scorer's heads know (English). ``read`` has the scorer read
     candidates; ``ranker`` is the bundle's learned headline ranker (None: candidates keep
-    their order). ``title_clickbait`` and ``title_propaganda`` are the heads' probabilities
-    for the title when the scorer already has them."""
+    their order). ``title_clickbait``, ``title_propaganda`` and ``title_embedding`` are the
+    heads' probabilities for the title and its embedding when the scorer already has them."""
     text = article.text or "\n\n".join(article.paragraphs)
     sentences = list(sentences) or split_sentences(text)
     title = squash(article.title) if article.title else None
@@ -301,6 +307,7 @@ def suggest_headline(
         title_loadedness=title_loadedness,
         read=read,
         ranker=ranker,
+        title_vector=title_embedding,
     )
     if choice.chosen is not None:
         return options[choice.chosen].headline()

@@ -20,10 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from credlens.suggest import rules as R
-from credlens.suggest.salience import centroid
+from credlens.suggest.salience import Matrix, Vector, centroid
 from credlens.suggest.tokens import words
-
-Matrix = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def support(headline: str, article_text: str) -> float:
     return Vocabulary.of(article_text).support(headline)
 
 
-def _cosine(a: Matrix | None, i: int, b: npt.NDArray[np.float32] | None) -> float:
+def _cosine(a: Matrix | None, i: int, b: Vector | None) -> float:
     return float(a[i] @ b) if a is not None and b is not None else 0.0
 
 
@@ -114,7 +112,7 @@ def feature_rows(
     article_text: str,
     sentence_vectors: Matrix,
     centrality: npt.NDArray[np.float64],
-    title_vector: npt.NDArray[np.float32] | None,
+    title_vector: Vector | None,
 ) -> list[dict[str, float]]:
     """``HEADLINE_FEATURES`` of each candidate. ``sentence_vectors``: the article's sentence
     rows (embeddings or TF-IDF) with their ``centrality``; ``reading.embeddings`` are comparable

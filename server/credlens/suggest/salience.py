@@ -18,6 +18,8 @@ import numpy.typing as npt
 from credlens.suggest.tokens import words
 
 Matrix = npt.NDArray[np.float32]
+#: One row of a ``Matrix``: a sentence's embedding.
+Vector = npt.NDArray[np.float32]
 
 
 def tfidf_vectors(sentences: list[str]) -> Matrix:
