@@ -78,7 +78,7 @@ def test_bench_headline_neus_mode_runs_on_a_few_outlets() -> None:
         main, ["bench", "headline", "--neus", "--neus-data", str(neus), "--limit", "6"]
     )
     assert result.exit_code == 0, result.output
-    for text in ("ours (as served)", "original kept", "lead cut to 12", "less loaded"):
+    for text in ("ours (as served)", "original kept", "lead cut to 12", "less loaded", "oracle"):
         assert text in result.output
     assert "(dev extra)" not in result.output
 

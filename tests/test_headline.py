@@ -29,7 +29,8 @@ from credlens.suggest.headline import (
 from credlens.suggest.ranking import Ranker, Reading, choose, support
 from credlens.suggest.tokens import WORD, squash, words
 from credlens.text import split_sentences
-from credlens_bench.headline import centroid_baseline, lead_baseline, split_of
+from credlens_bench.headline import Row, centroid_baseline, lead_baseline, split_of
+from credlens_bench.neus import Page as NeusPage
 from credlens_bench.rouge import lcs_length, rouge1_f, rougel_f
 from tests.conftest import ROOT
 from tests.scored_pages import ScoredPage, scored_pages, scorer
@@ -800,6 +801,39 @@ def test_baselines_and_split() -> None:
     parts = [split_of(f"bbc-{i:04d}") for i in range(1000)]
     assert 0.6 < parts.count("tune") / len(parts) < 0.8
     assert split_of("bbc-0001") == split_of("bbc-0001")
+
+
+def test_the_ceiling_diagnostics_keep_only_candidates_that_meet_the_targets() -> None:
+    row = Row(
+        id="bbc-x",
+        part="eval",
+        title="Real headline",
+        ours="a b",
+        method="compressed",
+        lead="",
+        centroid="",
+        kept=False,
+        with_title="",
+        added_ms=0.0,
+        score_ms=0.0,
+        words=10,
+        cb_original=0.1,
+        options=["a b", "c d", "e f"],
+        options_clickbait=[0.15, 0.16, 0.0],
+        options_finite=[True, True, False],
+    )
+    # Clickbait by at most the margin over the original, and a finite verb.
+    assert row.within_targets() == ["a b"]
+    page = NeusPage(
+        "story",
+        "Neutral title",
+        {"original": "Loaded title"},
+        "compressed",
+        propaganda={"original": 0.3},
+        clickbait={"original": 0.1},
+        candidates=[("x", 0.2), ("y", 0.3), ("z", 0.5)],
+    )
+    assert page.less_loaded() == ["x"]
 
 
 def test_the_title_leaves_the_body_scoring_alone(

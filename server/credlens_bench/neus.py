@@ -13,7 +13,9 @@ In the same run, three headlines per page:
 Each is scored with ROUGE-1/ROUGE-L F against the AllSides title, with the scorer's propaganda
 head (as a sentence) and clickbait head (as a headline), and, where the dev extra is installed,
 for a finite main verb (``fluency``). "Less loaded" compares the larger of the two heads'
-probabilities: ours must be strictly below the original's.
+probabilities: ours must be strictly below the original's. A diagnostic row gives the ceiling
+of choosing among our candidates under that rule: the best one strictly less loaded than the
+original, picked with the AllSides title (the original kept where none is).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from credlens.model import Scorer, load_bundle
-from credlens.pipeline import suggest
+from credlens.pipeline import headline_choice, suggest
 from credlens.schemas import Article
+from credlens.suggest.ranking import loadedness
 from credlens.text import split_sentences
 from credlens_bench import console as bench_console
 from credlens_bench import fluency
@@ -51,9 +54,16 @@ class Page:
     propaganda: dict[str, float] = field(default_factory=dict)
     clickbait: dict[str, float] = field(default_factory=dict)
     finite: dict[str, bool] = field(default_factory=dict)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    """Every candidate ours chose among, with how loaded it reads (``ranking.loadedness``)."""
 
     def loaded(self, name: str) -> float:
         return max(self.propaganda[name], self.clickbait[name])
+
+    def less_loaded(self) -> list[str]:
+        """The candidates strictly less loaded than the original."""
+        original = self.loaded("original")
+        return [text for text, loaded in self.candidates if loaded < original]
 
 
 def load_pages(path: Path, splits: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
@@ -84,6 +94,11 @@ def evaluate(
         sentences = scoring.sentences or split_sentences(lead)
         texts = {"ours": ours.text, "original": title, "lead12": lead_baseline(sentences)}
         page = Page(story, neutral, texts, ours.method)
+        choice = headline_choice(scorer, article, scoring, scorer.ranker)
+        page.candidates = [
+            (o.text, loadedness(f["clickbait"], f["propaganda"]))
+            for o, f in zip(choice.options, choice.features, strict=True)
+        ]
         heads = scorer.probabilities([texts[h] for h in HEADLINES], "propaganda", "clickbait")
         page.propaganda = dict(zip(HEADLINES, heads["propaganda"], strict=True))
         page.clickbait = dict(zip(HEADLINES, heads["clickbait"], strict=True))
@@ -116,18 +131,28 @@ def report(pages: list[Page], console: Console, examples: int) -> dict[str, floa
         if finite:
             figures[f"{name}_finite_verb"] = mean(finite)
         table.add_row(labels[name], f"{r1:.4f}", f"{rl:.4f}", f"{prop:.3f}", f"{cb:.3f}", verb)
+    # The ceiling of Done means 1 for any choice among our candidates: the best one strictly
+    # less loaded than the original, picked with the AllSides title (the original where none).
+    best = [p.less_loaded() or [p.texts["original"]] for p in pages]
+    r1 = mean([max(rouge1_f(t, p.neutral) for t in ts) for p, ts in zip(pages, best, strict=True)])
+    rl = mean([max(rougel_f(t, p.neutral) for t in ts) for p, ts in zip(pages, best, strict=True)])
+    figures |= {"oracle_less_loaded_rouge1": r1, "oracle_less_loaded_rougel": rl}
+    table.add_row("  best less loaded candidate (oracle)", f"{r1:.4f}", f"{rl:.4f}", "", "", "")
     console.print(table)
     less = mean([float(p.loaded("ours") < p.loaded("original")) for p in pages])
     not_more = mean([float(p.loaded("ours") <= p.loaded("original")) for p in pages])
     kept = mean([float(p.method == "kept_original") for p in pages])
+    possible = mean([float(bool(p.less_loaded())) for p in pages])
     figures |= {"ours_less_loaded": less, "ours_not_more_loaded": not_more, "kept": kept}
+    figures["a_candidate_less_loaded"] = possible
     methods: dict[str, int] = {}
     for p in pages:
         methods[p.method] = methods.get(p.method, 0) + 1
     console.print(
         f"ours less loaded than the original (max of propaganda, clickbait strictly lower): "
         f"[bold]{less:.3f}[/] (target ≥ 0.90); not more loaded: {not_more:.3f}; original kept "
-        f"{kept:.3f}; methods {dict(sorted(methods.items()))}"
+        f"{kept:.3f}; methods {dict(sorted(methods.items()))}; pages where some candidate is "
+        f"less loaded than the original: {possible:.3f}"
     )
     for p in random.Random(0).sample(pages, min(examples, len(pages))):
         console.print(
