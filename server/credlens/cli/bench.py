@@ -113,12 +113,13 @@ def bench_headline(
 ) -> None:
     """Suggested headlines generated from the body alone vs the real ones: ROUGE-1/ROUGE-L F
     for ours and two baselines (first sentence cut to 12 words, sentence closest to the
-    centroid), with two diagnostic rows (the bundle's headline ranker's first choice before
-    the clickbait penalty, and the best of the candidates picked with the real headline: the
-    ceiling of choosing among them),
-    clickbait probability of ours and of the originals, how often the original is kept, the
-    share with a finite main verb (spaCy, dev extra), and the time headline + summary add to
-    scoring per 1,000 words. With --neus: the NeuS neutral-title task."""
+    centroid), with three diagnostic rows (the bundle's headline ranker's first choice before
+    the clickbait penalty; the best of the candidates picked with the real headline, the
+    ceiling of choosing among them; the best of those with a finite main verb and not more
+    clickbait than the real headline), clickbait probability of ours and of the originals,
+    how often the original is kept, the share with a finite main verb (spaCy, dev extra), and
+    the time headline + summary add to scoring per 1,000 words. With --neus: the NeuS
+    neutral-title task, with the best candidate less loaded than the original as a ceiling."""
     if neus:
         from credlens_bench.neus import run_neus_bench
 

@@ -228,10 +228,10 @@ def choose_candidate(
     joins the options' batch)."""
     if not options:
         return Choice([], [], [], None, None, None)
-    read_title = title is not None and title_vector is None
-    reading = read([o.text for o in options] + ([title] if read_title and title else []))
+    title_row = [title] if title and title_vector is None else []
+    reading = read([o.text for o in options] + title_row)
     emb = reading.embeddings
-    if read_title and emb is not None:
+    if title_row and emb is not None:
         title_vector = emb[-1]
     vectors = sentence_vectors(list(sentences), embeddings)
     rows = feature_rows(
